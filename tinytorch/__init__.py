@@ -1,0 +1,53 @@
+"""tinytorch: a small neural-network toolkit with its own autograd, shaped like PyTorch.
+
+>>> import tinytorch as torch
+>>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> (x ** 2).sum().backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+from . import autograd
+from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
+                     half, int, int8, int16, int32, int64, long, set_default_dtype, short,
+                     uint8)
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
+                     normal, rand, rand_like, randint, randint_like, randn, randn_like,
+                     randperm, seed, set_rng_state)
+from .tensor import (Size, Tensor, arange, as_tensor, cat, concat, concatenate, empty,
+                     empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, matmul,
+                     maximum, minimum, ones, ones_like, stack, tensor, where, zeros, zeros_like)
+from .tensor import _make
+
+__version__ = "0.1.0"
+
+
+def _method(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    fn.__doc__ = f"``tinytorch.{name}(t, ...)`` is ``t.{name}(...)``."
+    return fn
+
+
+for _name in ("add sub mul div pow neg exp log log1p sqrt rsqrt abs sign sin cos tanh sigmoid "
+              "relu clamp clip masked_fill sum mean max min amax amin argmax argmin var std "
+              "logsumexp softmax log_softmax reshape transpose permute t squeeze unsqueeze "
+              "flatten split chunk unbind square norm numel clone detach mm swapaxes "
+              "multiply divide subtract true_divide eq ne lt le gt ge all any "
+              "logical_not").split():
+    globals()[_name] = _method(_name)
+del _name
+
+
+def is_floating_point(t):
+    return t.is_floating_point()
+
+
+def broadcast_shapes(*shapes):
+    import numpy as np
+    return Size(np.broadcast_shapes(*shapes))
+
+
+def numel(t):
+    return t.numel()

@@ -1,0 +1,132 @@
+"""dtypes with torch's names and torch's type-promotion rules, on top of numpy dtypes."""
+import builtins
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type, e.g. ``tinytorch.float32``; wraps a numpy dtype."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "fi"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"tinytorch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float16 = half = dtype("float16", np.float16)
+float32 = float = dtype("float32", np.float32)
+float64 = double = dtype("float64", np.float64)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = short = dtype("int16", np.int16)
+int32 = int = dtype("int32", np.int32)
+int64 = long = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)
+
+_ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+FROM_NP = {d.np: d for d in _ALL}
+_NAMES = {d.name: d for d in _ALL}
+
+_default_float = float32
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+def get_default_dtype():
+    return _default_float
+
+
+def set_default_dtype(d):
+    global _default_float
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def to_dtype(d):
+    """Accept a tinytorch dtype, a numpy dtype/type or a name; return the tinytorch dtype."""
+    if isinstance(d, dtype):
+        return d
+    if isinstance(d, str):
+        if d in _NAMES:
+            return _NAMES[d]
+    try:
+        return FROM_NP[np.dtype(d)]
+    except (TypeError, KeyError):
+        raise TypeError(f"unsupported dtype: {d!r}") from None
+
+
+def np_dtype_of(data):
+    """The dtype tinytorch.tensor() infers for Python data (torch's rules)."""
+    arr = np.asarray(data)
+    k = arr.dtype.kind
+    if k == "f":
+        # a float64 ndarray keeps float64; Python floats get the default dtype
+        if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+            return arr.dtype
+        return _default_float.np
+    if k in "iu":
+        if isinstance(data, (np.ndarray, np.generic)):
+            return arr.dtype
+        return np.dtype(np.int64)
+    if k == "b":
+        return np.dtype(np.bool_)
+    raise TypeError(f"tinytorch.tensor: could not infer a dtype from data of numpy kind {arr.dtype}")
+
+
+# --- promotion -----------------------------------------------------------------------
+# torch ranks operands in categories: bool < integer < floating.  Within the highest
+# category present, dimensioned tensors win over 0-d tensors, which win over Python
+# scalars ("wrapped numbers").  A Python float meeting an integer tensor gives the
+# default float dtype.
+
+def _category(npd):
+    k = npd.kind
+    return 2 if k == "f" else (1 if k in "iu" else 0)
+
+
+def _scalar_category(x):
+    if isinstance(x, (builtins.bool, np.bool_)):
+        return 0
+    if isinstance(x, (builtins.int, np.integer)):
+        return 1
+    return 2
+
+
+def result_type(a, b):
+    """Result numpy dtype of a binary op on ndarrays / Python scalars, as torch computes it."""
+    a_arr = isinstance(a, np.ndarray)
+    b_arr = isinstance(b, np.ndarray)
+    if a_arr and b_arr:
+        da, db = a.dtype, b.dtype
+        if da == db:
+            return da
+        ca, cb = _category(da), _category(db)
+        if ca != cb:
+            return da if ca > cb else db
+        if a.ndim == 0 and b.ndim != 0:
+            return db
+        if b.ndim == 0 and a.ndim != 0:
+            return da
+        return np.promote_types(da, db)
+    if not a_arr and not b_arr:
+        return np.result_type(_default_float.np if _scalar_category(a) == 2 else np.int64,
+                              _default_float.np if _scalar_category(b) == 2 else np.int64)
+    arr, sc = (a, b) if a_arr else (b, a)
+    ca, cs = _category(arr.dtype), _scalar_category(sc)
+    if cs <= ca:
+        return arr.dtype
+    return _default_float.np if cs == 2 else np.dtype(np.int64)

@@ -1,0 +1,285 @@
+"""Function: one differentiable operation, with its forward and backward side by side.
+
+Every built-in op is a Function subclass, and so is a learner's own op::
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad          # d/dx x² = 2x
+
+    y = Square.apply(x)
+
+``Function.apply`` runs ``forward`` and, when some input requires grad, records a node (the
+``ctx``, which is also the output's ``grad_fn``) linking the output to its inputs.  The engine
+(``engine.py``) later calls ``backward`` on these nodes in reverse topological order.
+
+Built-in primitives set ``_raw = True``: their forward/backward take and return numpy arrays
+instead of Tensors, which saves wrapping every intermediate.  Apart from that they go through
+exactly the same ``apply``, ``ctx`` and engine as a user's Function.
+"""
+import traceback
+
+import numpy as np
+
+from .grad_mode import STATE
+
+Tensor = None  # filled in by tinytorch.tensor (import cycle)
+_make = None
+
+
+class _SavedMeta:
+    """What is needed to tell, at backward time, that a saved tensor was modified in place."""
+
+    __slots__ = ("vc", "version", "shape", "dtype", "producer")
+
+    def __init__(self, t):
+        self.vc = t._vc
+        self.version = t._vc[0]
+        self.shape = t.data.shape
+        self.dtype = t.data.dtype
+        self.producer = "a leaf" if t.grad_fn is None else f"output {t._output_nr} of " \
+            f"{type(t.grad_fn).__name__}"
+
+    def check(self):
+        if self.vc[0] != self.version:
+            from .._dtype import FROM_NP
+            shape = list(self.shape)
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [tensor of shape {shape}, dtype={FROM_NP[self.dtype]}], "
+                f"which is {self.producer}, is at version {self.vc[0]}; expected version "
+                f"{self.version} instead. Hint: clone() the tensor before modifying it in place, "
+                "or use the out-of-place op.")
+
+
+_FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
+              "tensors after they have already been freed). Saved intermediate values of the "
+              "graph are freed when you call .backward() or autograd.grad(). Specify "
+              "retain_graph=True if you need to backward through the graph a second time or if "
+              "you need to access saved tensors after calling backward.")
+
+
+class BackwardNode:
+    """A recorded op in the graph: the ``ctx`` of its Function and the output's ``grad_fn``.
+
+    ``next_functions[i]`` is ``(node, output_nr)`` for an input made by another op,
+    ``(leaf_tensor, 0)`` for a leaf that requires grad, or ``None``.
+    """
+
+    _fn = None
+    _raw = False
+    _multi = False
+
+    # defaults live on the class: creating a node costs nothing until something is set
+    _to_save = ()
+    _saved = None
+    _saved_meta = None
+    _freed = False
+    _non_diff = None
+    _materialize = True
+    needs_input_grad = ()
+    next_functions = ()
+    _in_meta = ()
+    _out_meta = None
+    _retained = None
+    _hooks = None
+    _trace = None
+
+    # --- the ctx API, as in torch ----------------------------------------------------
+    def save_for_backward(self, *tensors):
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        if self._saved is None:
+            if self._freed:
+                raise RuntimeError(_FREED_MSG)
+            return ()
+        for meta in self._saved_meta:
+            if meta is not None:
+                meta.check()
+        if self._raw:
+            return self._saved
+        return tuple(None if s is None else _make(s) for s in self._saved)
+
+    def mark_non_differentiable(self, *outputs):
+        self._non_diff = outputs
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    # --- used by Function.apply and the engine ---------------------------------------
+    def _store_saved(self, args, outs):
+        saved, metas = [], []
+        for x in self._to_save:
+            meta = None
+            if isinstance(x, Tensor):
+                meta, x = _SavedMeta(x), x.data
+            elif isinstance(x, np.ndarray):
+                for t in args:
+                    if isinstance(t, Tensor) and t.data is x:
+                        meta = _SavedMeta(t)
+                        break
+                else:
+                    for t in outs:
+                        if t.data is x:
+                            meta = _SavedMeta(t)
+                            break
+            saved.append(x)
+            metas.append(meta)
+        self._to_save = ()
+        self._saved = tuple(saved)
+        self._saved_meta = tuple(metas)
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = None
+            self._saved_meta = None
+            self._freed = True
+
+    def _run_backward(self, grads):
+        """Call the Function's backward with one gradient per output; return one per input."""
+        fn = self._fn
+        if self._raw:
+            out = fn.backward(self, *grads)
+        else:
+            from .grad_mode import no_grad
+            with no_grad():
+                out = fn.backward(self, *(None if g is None else _make(g) for g in grads))
+        if not isinstance(out, tuple):
+            out = (out,)
+        n = len(self.next_functions)
+        if len(out) != n:
+            if len(out) < n or any(g is not None for g in out[n:]):
+                raise RuntimeError(f"function {type(self).__name__} returned an incorrect "
+                                   f"number of gradients (expected {n}, got {len(out)})")
+            out = out[:n]
+        if not self._raw:
+            out = tuple(g.data if isinstance(g, Tensor) else g for g in out)
+        return out
+
+
+class Function:
+    """Base class of differentiable operations (torch.autograd.Function's API)."""
+
+    _raw = False
+    _multi = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("backward_name") or f"{cls.__name__}Backward"
+        attrs = {"_fn": cls, "_raw": cls._raw, "_multi": cls._multi,
+                 "__module__": cls.__module__, "__qualname__": name}
+        cls._Node = type(name, (BackwardNode,), attrs)
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError(f"{type(self).__name__}: use {type(self).__name__}.apply(...), "
+                           "Functions are not instantiated")
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("You must implement the backward function for custom "
+                                  "autograd.Function.")
+
+    @classmethod
+    def apply(cls, *args):
+        track = False
+        if STATE.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    track = True
+                    break
+        node = cls._Node()
+        if track:
+            node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad
+                                          for a in args)
+        elif not cls._raw:
+            node.needs_input_grad = (False,) * len(args)
+        if cls._raw:
+            out = cls.forward(node, *[a.data if isinstance(a, Tensor) else a for a in args])
+        else:
+            from .grad_mode import no_grad
+            with no_grad():
+                out = cls.forward(node, *args)
+        return _wrap_outputs(cls, node, args, out, track)
+
+
+def _to_array(o, cls):
+    if isinstance(o, Tensor):
+        return o.data
+    if isinstance(o, np.ndarray):
+        return o
+    if isinstance(o, (np.generic, float, int, bool)):
+        return np.asarray(o)
+    raise TypeError(f"{cls.__name__}.forward must return tensors, got {type(o).__name__}")
+
+
+def _wrap_outputs(cls, node, args, out, track):
+    multi = isinstance(out, tuple)
+    if multi:
+        arrays = [_to_array(o, cls) for o in out]
+    else:
+        arrays = [out if type(out) is np.ndarray else _to_array(out, cls)]
+    non_diff = node._non_diff
+    if non_diff:
+        non_diff = {id(o.data if isinstance(o, Tensor) else o) for o in non_diff}
+    outs = []
+    for i, a in enumerate(arrays):
+        t = _make(a)
+        if track and not (non_diff and id(a) in non_diff):
+            if a.dtype.kind not in "fc":
+                raise RuntimeError(f"{cls.__name__}: only floating point tensors can "
+                                   f"require gradients, but the output has dtype {a.dtype}")
+            t._requires_grad = True
+            t.grad_fn = node
+            t._output_nr = i
+        outs.append(t)
+    if track:
+        nf, meta = [], []
+        for a, need in zip(args, node.needs_input_grad):
+            if need:
+                fn = a.grad_fn
+                nf.append((fn, a._output_nr) if fn is not None else (a, 0))
+                meta.append((a.data.shape, a.data.dtype))
+            else:
+                nf.append(None)
+                meta.append(None)
+        node.next_functions = tuple(nf)
+        node._in_meta = tuple(meta)
+        if multi:
+            node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
+        if node._to_save:
+            node._store_saved(args, outs)
+        if STATE.anomaly:
+            node._trace = "".join(traceback.format_stack()[:-3])
+    return tuple(outs) if multi else outs[0]
+
+
+class Primitive(Function):
+    """Base of the built-in ops: forward and backward work on numpy arrays."""
+
+    _raw = True
+
+
+class once_differentiable:
+    """Decorator kept for torch compatibility: backward here is never differentiated."""
+
+    def __new__(cls, fn):
+        return fn

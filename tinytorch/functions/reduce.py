@@ -1,0 +1,198 @@
+"""Reductions.  ``axes`` is a tuple of non-negative dims (already checked) or None for all."""
+import numpy as np
+
+from ..autograd.function import Primitive
+
+
+def _restore(g, shape, axes, keepdim):
+    """Put back the reduced dims (as size 1) so ``g`` broadcasts against the input."""
+    if keepdim or axes is None and g.ndim == len(shape):
+        return g
+    if axes is None:
+        return g.reshape((1,) * len(shape))
+    return np.expand_dims(g, axes)
+
+
+class Sum(Primitive):
+    """z = Σ x;  dz/dx = 1 for every summed element"""
+
+    backward_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        if x.dtype.kind in "biu":
+            return np.sum(x, axis=axes, keepdims=keepdim, dtype=np.int64)
+        return np.sum(x, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.broadcast_to(_restore(g, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape), \
+            None, None
+
+
+class Mean(Primitive):
+    """z = Σ x / n;  dz/dx = 1/n"""
+
+    backward_name = "MeanBackward1"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        ctx.n = n
+        return np.mean(x, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        g = _restore(g, ctx.shape, ctx.axes, ctx.keepdim) / ctx.n
+        return np.broadcast_to(g, ctx.shape), None, None
+
+
+class AMax(Primitive):
+    """z = max over dims;  dz/dx = 1/k at each of the k elements equal to the max, else 0"""
+
+    backward_name = "AmaxBackward0"
+    reduce = staticmethod(np.amax)
+
+    @classmethod
+    def forward(cls, ctx, x, axes, keepdim):
+        out = cls.reduce(x, axis=axes, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.axes = axes
+        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        hit = x == out
+        count = hit.sum(axis=ctx.axes, keepdims=True)
+        return hit * (g.reshape(out.shape) / count), None, None
+
+
+class AMin(AMax):
+    """z = min over dims;  dz/dx = 1/k at each of the k elements equal to the min, else 0"""
+
+    backward_name = "AminBackward0"
+    reduce = staticmethod(np.amin)
+
+
+class MaxDim(Primitive):
+    """z = x[argmax] along dim;  dz/dx = 1 at the selected index only"""
+
+    backward_name = "MaxBackward0"
+    select = staticmethod(np.argmax)
+    _multi = True
+
+    @classmethod
+    def forward(cls, ctx, x, dim, keepdim):
+        idx = np.expand_dims(cls.select(x, axis=dim), dim)
+        ctx.save_for_backward(idx)
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        out = np.take_along_axis(x, idx, axis=dim)
+        indices = idx if keepdim else idx.squeeze(dim)
+        ctx.mark_non_differentiable(indices)
+        return (out if keepdim else out.squeeze(dim)), indices
+
+    @staticmethod
+    def backward(ctx, g, _):
+        (idx,) = ctx.saved_tensors
+        if not ctx.keepdim:
+            g = np.expand_dims(g, ctx.dim)
+        gx = np.zeros(ctx.shape, g.dtype)
+        np.put_along_axis(gx, idx, g, axis=ctx.dim)
+        return gx, None, None
+
+
+class MinDim(MaxDim):
+    """z = x[argmin] along dim;  dz/dx = 1 at the selected index only"""
+
+    backward_name = "MinBackward0"
+    select = staticmethod(np.argmin)
+
+
+class Var(Primitive):
+    """z = Σ(x - x̄)² / (n - correction);  dz/dx = 2(x - x̄) / (n - correction)"""
+
+    backward_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        centered = x - np.mean(x, axis=axes, keepdims=True)
+        ctx.save_for_backward(centered)
+        ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, max(n - correction, 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sq = np.sum(centered * centered, axis=axes, keepdims=keepdim)
+            return (sq / ctx.denom).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (centered,) = ctx.saved_tensors
+        g = _restore(g, centered.shape, ctx.axes, ctx.keepdim)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * (2 / ctx.denom) * centered, None, None, None
+
+
+def logsumexp_array(x, axis, keepdims):
+    """log Σ e^x computed as m + log Σ e^(x - m), m = max x, so nothing overflows."""
+    m = np.amax(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+class LogSumExp(Primitive):
+    """z = log Σ e^x;  dz/dx = e^(x - z) = softmax(x)"""
+
+    backward_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        out = logsumexp_array(x, axes, True)
+        ctx.save_for_backward(x, out)
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        return g.reshape(out.shape) * np.exp(x - out), None, None
+
+
+class Softmax(Primitive):
+    """y = e^x / Σ e^x;  dL/dx = y ⊙ (g - Σ g·y)"""
+
+    backward_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
+        out = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return y * (g - np.sum(g * y, axis=ctx.dim, keepdims=True)), None
+
+
+class LogSoftmax(Primitive):
+    """y = x - log Σ e^x;  dL/dx = g - e^y · Σ g"""
+
+    backward_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        shifted = x - np.amax(x, axis=dim, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g - np.exp(y) * np.sum(g, axis=ctx.dim, keepdims=True), None

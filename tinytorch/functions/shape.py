@@ -1,0 +1,103 @@
+"""Shape primitives: they move elements around, so backward moves gradients back."""
+import numpy as np
+
+from ..autograd.engine import sum_to
+from ..autograd.function import Primitive
+
+
+class Reshape(Primitive):
+    """z = x with a new shape (same elements, same order);  dz/dx = g reshaped back"""
+
+    backward_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+class Permute(Primitive):
+    """z = x with dims reordered;  dz/dx = g with the inverse order"""
+
+    backward_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.transpose(g, np.argsort(ctx.dims)), None
+
+
+class Expand(Primitive):
+    """z = x broadcast to a larger shape;  dz/dx = g summed over the broadcast dims"""
+
+    backward_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return sum_to(g, ctx.shape), None
+
+
+class Repeat(Primitive):
+    """z = x tiled reps[i] times along dim i;  dz/dx = the sum of g over all the tiles"""
+
+    backward_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        shape = (1,) * (len(reps) - x.ndim) + x.shape
+        ctx.shape, ctx.reps, ctx.in_shape = shape, reps, x.shape
+        return np.tile(x.reshape(shape), reps)
+
+    @staticmethod
+    def backward(ctx, g):
+        split = []
+        for r, n in zip(ctx.reps, ctx.shape):
+            split += [r, n]
+        g = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return g.reshape(ctx.in_shape), None
+
+
+class Cat(Primitive):
+    """z = [x0, x1, ...] joined along dim;  dz/dxi = the slice of g where xi landed"""
+
+    backward_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([x.shape[dim] for x in xs])[:-1]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *np.split(g, ctx.bounds, axis=ctx.dim))
+
+
+class Split(Primitive):
+    """zi = consecutive pieces of x along dim;  dz/dx = the pieces of g put back together"""
+
+    backward_name = "SplitWithSizesBackward0"
+    _multi = True
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        bounds = np.cumsum(sizes)[:-1]
+        return tuple(np.split(x, bounds, axis=dim))
+
+    @staticmethod
+    def backward(ctx, *gs):
+        return np.concatenate(gs, axis=ctx.dim), None, None

@@ -1,0 +1,128 @@
+"""Random numbers: a default generator seeded like torch's, and the creation functions."""
+import numpy as np
+
+from . import _dtype
+from .tensor import _make, _shape_args
+
+_DEFAULT_SEED = 67280421310721  # torch's default seed: a fresh process is reproducible
+
+
+class Generator:
+    """An independent random stream (``torch.Generator``), e.g. for DataLoader shuffling."""
+
+    def __init__(self, device="cpu"):
+        self._seed = _DEFAULT_SEED
+        self.rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self.rng = np.random.default_rng(self._seed)
+        return self
+
+    def seed(self):
+        return self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63)).initial_seed()
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        return self.rng.bit_generator.state
+
+    def set_state(self, state):
+        self.rng.bit_generator.state = state
+
+    def __repr__(self):
+        return f"<tinytorch.Generator seed={self._seed}>"
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seed the default stream: the same seed gives the same numbers."""
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)
+
+
+def _gen(generator):
+    return (generator or default_generator).rng
+
+
+def _float_dtype(dtype):
+    d = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+    if not d.is_floating_point:
+        raise RuntimeError(f"expected a floating point dtype for random floats, got {d}")
+    return d.np
+
+
+def _finish(arr, requires_grad):
+    t = _make(arr)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def rand(*size, generator=None, dtype=None, requires_grad=False):
+    """Uniform on [0, 1)."""
+    shape = _shape_args(size, "rand")
+    return _finish(_gen(generator).random(shape).astype(_float_dtype(dtype)), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, requires_grad=False):
+    """Standard normal."""
+    shape = _shape_args(size, "randn")
+    arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype))
+    return _finish(arr, requires_grad)
+
+
+def randint(low=0, high=None, size=None, generator=None, dtype=None, requires_grad=False):
+    """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is None:
+        if high is None:
+            raise TypeError("randint() missing required argument 'size'")
+        low, high, size = 0, low, high
+    if high is None:
+        raise TypeError("randint() missing required argument 'high'")
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    shape = _shape_args((size,), "randint")
+    d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    return _finish(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
+
+
+def randperm(n, generator=None, dtype=None):
+    d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    return _make(_gen(generator).permutation(n).astype(d.np))
+
+
+def normal(mean, std, size, generator=None):
+    return _make(_gen(generator).normal(mean, std, _shape_args((size,), "normal"))
+                 .astype(_dtype.get_default_dtype().np))
+
+
+def rand_like(t, dtype=None, requires_grad=False):
+    return rand(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False):
+    return randn(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randint_like(t, low=0, high=None, dtype=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, t.data.shape, dtype=dtype or t.dtype)
