@@ -1,0 +1,1 @@
+"""tinytorch.nn: modules, layers, losses (PyTorch names and semantics)."""

@@ -1,0 +1,1 @@
+"""tinytorch.optim: optimizers and learning-rate schedulers."""

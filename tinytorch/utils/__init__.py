@@ -1,0 +1,2 @@
+"""tinytorch.utils."""
+from . import data
