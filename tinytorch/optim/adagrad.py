@@ -1,0 +1,75 @@
+"""Adagrad: per-coordinate step sizes that shrink with the accumulated squared gradients."""
+import numpy as np
+
+from ..tensor import _make
+from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_lr, _check_nonneg,
+                        _new_step, _scalar)
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad, as PyTorch documents it.  At step t with gradient g:
+
+        g ← g + λ θ                          (weight_decay λ)
+        lr_t = lr / (1 + (t − 1) · lr_decay)
+        s ← s + g²                           (``sum``, starts at initial_accumulator_value)
+        θ ← θ − lr_t g / (√s + eps)
+
+    Coordinates that keep receiving large gradients get ever smaller steps.
+
+    >>> opt = tinytorch.optim.Adagrad(model.parameters(), lr=1e-2)
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+        _check_lr(lr)
+        _check_nonneg(lr_decay, "lr_decay")
+        _check_nonneg(weight_decay, "weight_decay")
+        _check_nonneg(initial_accumulator_value, "initial_accumulator_value")
+        _check_nonneg(eps, "epsilon")
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+        # unlike the other optimizers, torch's Adagrad creates its state up front
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p, group)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        state["step"] = _new_step()
+        state["sum"] = _make(np.full_like(p.data, group["initial_accumulator_value"]))
+        return state
+
+    def step(self, closure=None):
+        loss = self._run_closure(closure)
+        for group in self.param_groups:
+            lr = _scalar(group["lr"])
+            lr_decay, eps = group["lr_decay"], group["eps"]
+            weight_decay, maximize = group["weight_decay"], group["maximize"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state = self._init_state(p, group)
+                step_t = state["step"].data
+                step_t += 1
+                step = float(step_t)
+                theta, g = p.data, p.grad.data
+                if maximize:
+                    g = np.negative(g)
+                if weight_decay != 0:
+                    g = _add_scaled(g, theta, weight_decay)
+                clr = lr / (1 + (step - 1) * lr_decay)
+                s = state["sum"].data
+                _addcmul_(s, g, g, 1)
+                std = np.sqrt(s)
+                std += eps
+                upd = np.multiply(g, -clr)
+                upd /= std
+                theta += upd
+                p._vc[0] += 1
+        return loss
