@@ -1,0 +1,534 @@
+"""Fused primitives behind tinytorch.nn.functional.
+
+Each class is one node in the graph, like the single kernel torch runs for the same op:
+its forward and backward work on numpy arrays (see autograd/function.py: Primitive), and the
+derivative it implements is written in its docstring.  Input checks live in functional.py;
+by the time these run, shapes and dtypes are known to be valid.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ..functions.elementwise import sigmoid_array
+
+# --- erfc, for the exact GELU ------------------------------------------------------------
+# numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
+# as x -> ∞, erfc(x)·e^(x²) ~ 1/(x√π), so log(erfc(x)/t) + x² is a smooth function of t on
+# [0, 1] and a polynomial fits it well.  P below is the degree-20 least-squares Chebyshev fit
+# of that function (computed once with high-precision arithmetic, then converted to powers
+# of t); its relative error on erfc is below 2e-13 for every x.
+_ERFC_P = (
+    -1.26551212348475, 1.000000000090822, 0.3749999869503112, 0.08333407451296759,
+    -0.08595964971884855, -0.14334823938974917, -0.09660530593080348, 0.06958682274688485,
+    -0.10626550367830259, 1.166990050788584, -3.377548002337631, 7.542375127469057,
+    -12.434266057527331, 10.943804293494287, 1.4952906897205938, -16.569787747636934,
+    21.60458661028889, -15.331731654738626, 6.556237161661615, -1.5983047574924467,
+    0.17212422421151438,
+)
+
+
+def erfc_array(x):
+    """erfc(x) = 1 - erf(x), elementwise, computed in float64 (relative error < 2e-13)."""
+    x = np.asarray(x, dtype=np.float64)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.5 * a)
+    p = np.full_like(t, _ERFC_P[-1])
+    for c in _ERFC_P[-2::-1]:       # Horner's rule
+        p *= t
+        p += c
+    a *= a
+    np.subtract(p, a, out=p)
+    out = t * np.exp(p)
+    # erfc(-x) = 2 - erfc(x)
+    return np.where(x < 0, 2.0 - out, out)
+
+
+# --- linear -----------------------------------------------------------------------------
+
+class Linear(Primitive):
+    """y = x Wᵀ + b over the last dim of x;
+    dL/dx = G W,  dL/dW = Gᵀ x (batch dims flattened),  dL/db = Σ_batch G"""
+
+    backward_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b):
+        need = ctx.needs_input_grad
+        if need:
+            ctx.save_for_backward(w if need[0] else None, x if need[1] else None)
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        w, x = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = np.matmul(g, w) if need[0] else None
+        gw = gb = None
+        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+        if need[1]:
+            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+            gw = np.matmul(g2.T, x2)
+        if len(need) > 2 and need[2]:
+            gb = g2.sum(axis=0)
+        return gx, gw, gb
+
+
+# --- activations --------------------------------------------------------------------------
+
+class LeakyRelu(Primitive):
+    """y = x if x > 0 else s·x;  dy/dx = 1 if x > 0 else s"""
+
+    backward_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        pos = x > 0
+        ctx.save_for_backward(pos)
+        ctx.slope = slope
+        return np.where(pos, x, x * slope).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (pos,) = ctx.saved_tensors
+        return np.where(pos, g, g * ctx.slope).astype(g.dtype, copy=False), None
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+class Gelu(Primitive):
+    """Exact: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2;  dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π)
+
+    tanh: y = x/2·(1 + tanh u), u = √(2/π)(x + 0.044715x³);
+          dy/dx = (1 + tanh u)/2 + x/2·(1 - tanh² u)·√(2/π)(1 + 3·0.044715x²)"""
+
+    backward_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, approximate):
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
+            ctx.save_for_backward(x, th)
+            return (0.5 * x * (1.0 + th)).astype(x.dtype, copy=False)
+        cdf = 0.5 * erfc_array(x * -_SQRT_HALF)          # Φ(x), float64
+        ctx.save_for_backward(x, cdf)
+        return (x * cdf).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, saved = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            th = saved
+            d = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * _SQRT_2_OVER_PI * \
+                (1.0 + 3 * 0.044715 * x * x)
+        else:
+            xf = x.astype(np.float64, copy=False)
+            d = saved + xf * _INV_SQRT_2PI * np.exp(-0.5 * xf * xf)
+        return (g * d).astype(g.dtype, copy=False), None
+
+
+class Silu(Primitive):
+    """y = x·σ(x);  dy/dx = σ(x)·(1 + x·(1 - σ(x)))"""
+
+    backward_name = "SiluBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        s = sigmoid_array(x)
+        ctx.save_for_backward(x, s)
+        return x * s
+
+    @staticmethod
+    def backward(ctx, g):
+        x, s = ctx.saved_tensors
+        return g * (s * (1 + x * (1 - s)))
+
+
+class Softplus(Primitive):
+    """y = log(1 + e^(βx))/β, or x where βx > threshold;  dy/dx = σ(βx) (1 past threshold)"""
+
+    backward_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        bx = x * beta
+        ctx.save_for_backward(bx)
+        ctx.threshold = threshold
+        # log(1 + e^z) = logaddexp(0, z): never overflows
+        soft = np.logaddexp(0, bx) / beta
+        return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (bx,) = ctx.saved_tensors
+        d = np.where(bx > ctx.threshold, 1, sigmoid_array(bx))
+        return (g * d).astype(g.dtype, copy=False), None, None
+
+
+class Elu(Primitive):
+    """y = x if x > 0 else α(e^x - 1);  dy/dx = 1 if x > 0 else α·e^x = y + α"""
+
+    backward_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, alpha):
+        pos = x > 0
+        out = np.where(pos, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+        ctx.save_for_backward(pos, out)
+        ctx.alpha = alpha
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        pos, out = ctx.saved_tensors
+        return np.where(pos, g, g * (out + ctx.alpha)).astype(g.dtype, copy=False), None
+
+
+class Dropout(Primitive):
+    """y = x·m/(1-p) with m ~ Bernoulli(1-p) drawn once;  dy/dx = m/(1-p)"""
+
+    backward_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, rng):
+        if p >= 1:
+            scale = np.zeros(x.shape, x.dtype)
+        else:
+            keep = rng.random(x.shape, dtype=np.float32) >= np.float32(p)
+            scale = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+        ctx.save_for_backward(scale)
+        return x * scale
+
+    @staticmethod
+    def backward(ctx, g):
+        (scale,) = ctx.saved_tensors
+        return g * scale, None, None
+
+
+# --- losses -----------------------------------------------------------------------------
+# Reduction 'mean' divides by a count (or a sum of weights) n: the upstream gradient of
+# every element is then g/n; 'sum' passes g to every element; 'none' passes g elementwise.
+
+def _reduce(ctx, loss, reduction, denom=None):
+    ctx.reduction = reduction
+    if reduction == "none":
+        return loss
+    total = loss.sum(dtype=loss.dtype)
+    if reduction == "sum":
+        return np.asarray(total)
+    n = loss.size if denom is None else denom
+    ctx.denom = n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(total / n, dtype=loss.dtype)
+
+
+def _upstream(ctx, g):
+    """Gradient reaching each unreduced loss element."""
+    if ctx.reduction == "mean":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / np.asarray(ctx.denom, g.dtype)
+    return g
+
+
+class MseLoss(Primitive):
+    """l = (x - y)²;  dl/dx = 2(x - y),  dl/dy = -2(x - y)"""
+
+    backward_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        d = x - y
+        ctx.save_for_backward(d)
+        return _reduce(ctx, d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        (d,) = ctx.saved_tensors
+        gx = (2 * _upstream(ctx, g)) * d
+        return gx, (-gx if ctx.needs_input_grad[1] else None), None
+
+
+class L1Loss(Primitive):
+    """l = |x - y|;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)"""
+
+    backward_name = "L1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        d = x - y
+        ctx.save_for_backward(d)
+        return _reduce(ctx, np.abs(d), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        (d,) = ctx.saved_tensors
+        gx = _upstream(ctx, g) * np.sign(d)
+        return gx, (-gx if ctx.needs_input_grad[1] else None), None
+
+
+class SmoothL1Loss(Primitive):
+    """d = x - y;  l = d²/(2β) if |d| < β else |d| - β/2;
+    dl/dx = d/β if |d| < β else sign(d),  dl/dy = -dl/dx  (β = 0 is the L1 loss)"""
+
+    backward_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta):
+        d = x - y
+        ctx.save_for_backward(d)
+        ctx.beta = beta
+        a = np.abs(d)
+        if beta == 0:
+            loss = a
+        else:
+            loss = np.where(a < beta, (0.5 / beta) * d * d, a - 0.5 * beta).astype(d.dtype,
+                                                                                   copy=False)
+        return _reduce(ctx, loss, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        (d,) = ctx.saved_tensors
+        beta = ctx.beta
+        if beta == 0:
+            dd = np.sign(d)
+        else:
+            dd = np.where(np.abs(d) < beta, d / beta, np.sign(d)).astype(d.dtype, copy=False)
+        gx = _upstream(ctx, g) * dd
+        return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
+
+
+class HuberLoss(Primitive):
+    """d = x - y;  l = d²/2 if |d| < δ else δ(|d| - δ/2);
+    dl/dx = clamp(d, -δ, δ),  dl/dy = -dl/dx"""
+
+    backward_name = "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, delta):
+        d = x - y
+        ctx.save_for_backward(d)
+        ctx.delta = delta
+        a = np.abs(d)
+        loss = np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)).astype(d.dtype,
+                                                                                  copy=False)
+        return _reduce(ctx, loss, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        (d,) = ctx.saved_tensors
+        gx = _upstream(ctx, g) * np.clip(d, -ctx.delta, ctx.delta)
+        return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
+
+
+class BinaryCrossEntropy(Primitive):
+    """l = -w·(y·log x + (1 - y)·log(1 - x)), each log clamped at -100 (as torch);
+    dl/dx = w·(x - y)/max(x(1 - x), 1e-12),  dl/dy = w·(log(1 - x) - log x)"""
+
+    backward_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, w, reduction):
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100)
+            log_1mx = np.maximum(np.log1p(-x), -100)
+        loss = -(y * (log_x - log_1mx) + log_1mx)
+        if w is not None:
+            loss = loss * w
+        ctx.save_for_backward(x, y, w, log_x, log_1mx)
+        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, w, log_x, log_1mx = ctx.saved_tensors
+        up = _upstream(ctx, g)
+        if w is not None:
+            up = up * w
+        gx = up * (x - y) / np.maximum(x * (1 - x), 1e-12) if ctx.needs_input_grad[0] else None
+        gy = up * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
+        return gx, gy, None, None
+
+
+class BinaryCrossEntropyWithLogits(Primitive):
+    """With lw = 1 + (pw - 1)·y (lw = 1 without pos_weight) and softplus(z) = log(1 + e^z):
+    l = w·((1 - y)·x + lw·softplus(-x)), computed as max(-x, 0) + log1p(e^-|x|) so it never
+    overflows;  dl/dx = w·(lw·σ(x) - pw·y),  dl/dy = w·((pw - 1)·softplus(-x) - x)"""
+
+    backward_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, w, pw, reduction):
+        sp = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # softplus(-x)
+        if pw is None:
+            lw = None
+            loss = (1 - y) * x + sp
+        else:
+            lw = 1 + (pw - 1) * y
+            loss = (1 - y) * x + lw * sp
+        if w is not None:
+            loss = loss * w
+        ctx.save_for_backward(x, y, w, pw, lw, sp)
+        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, w, pw, lw, sp = ctx.saved_tensors
+        up = _upstream(ctx, g)
+        if w is not None:
+            up = up * w
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            s = sigmoid_array(x)
+            gx = up * (s - y if pw is None else lw * s - pw * y)
+        if ctx.needs_input_grad[1]:
+            gy = up * (-x if pw is None else (pw - 1) * sp - x)
+        return gx, gy, None, None, None
+
+
+class CrossEntropy(Primitive):
+    """Softmax cross-entropy on logits x, class dim 1, through log-sum-exp:
+    log p_c = x_c - lse(x), lse(x) = m + log Σ e^(x - m) with m = max x (exact for any x).
+
+    Every variant is l = -Σ_c q_c·log p_c for a per-element target vector q:
+      class indices:  q = (1-ε)·w_y·onehot(y) + (ε/C)·w  (zero where y = ignore_index)
+      probabilities:  q = w ⊙ ((1-ε)·t + ε/C)
+    so dl/dx = p·Σ_c q_c - q  (p = softmax x)  and  dl/dt = -(1-ε)·w ⊙ log p.
+
+    Arguments (checked by functional.cross_entropy): ``y`` the int64 classes with ignored
+    entries set to 0, or with ``probs`` the target probabilities shaped like x; ``w`` the
+    class weights or None; ``wy`` each entry's weight w_y, zero where ignored (None: all 1);
+    ``keep`` the mask of entries not ignored (None: all); ``denom`` the divisor of 'mean'.
+    """
+
+    backward_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, w, wy, keep, eps, probs, reduction, denom):
+        # (a row whose max is ±inf gives nan, as in torch: there is no finite answer)
+        m = np.amax(x, axis=1, keepdims=True)
+        e = np.exp(x - m)
+        s = e.sum(axis=1, keepdims=True)
+        lse = m + np.log(s)
+        p = e
+        p /= s                                   # softmax, reusing the exp buffer
+        C = x.shape[1]
+        wb = None if w is None else w.reshape((1, C) + (1,) * (x.ndim - 2))
+        if probs:
+            q = y if eps == 0 else y * (1 - eps) + eps / C
+            if wb is not None:
+                q = q * wb
+            logp = x - lse
+            loss = -(q * logp).sum(axis=1)
+            need_t = ctx.needs_input_grad and ctx.needs_input_grad[1]
+            ctx.save_for_backward(p, q, logp if need_t else None, wb)
+        else:
+            loss = lse[:, 0] - _gather(x, y)     # -log p_y
+            if eps:
+                # the smoothing term Σ_c w_c·(-log p_c), weighted ε/C
+                if wb is None:
+                    smooth = C * lse[:, 0] - x.sum(axis=1)
+                else:
+                    smooth = (wb * (lse - x)).sum(axis=1)
+                if keep is not None:
+                    smooth = smooth * keep
+                loss = (1 - eps) * (loss if wy is None else loss * wy) + (eps / C) * smooth
+            elif wy is not None:
+                loss = loss * wy
+            ctx.save_for_backward(p, y, wy, wb)
+        ctx.probs, ctx.eps, ctx.keep = probs, eps, keep
+        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
+
+    @staticmethod
+    def backward(ctx, g):
+        up = _class_upstream(ctx, g)             # per element: shape (N, d...) or ()
+        eps = ctx.eps
+        if ctx.probs:
+            p, q, logp, wb = ctx.saved_tensors
+            upb = up[:, None] if up.ndim else up
+            gx = None
+            if ctx.needs_input_grad[0]:
+                gx = (p * q.sum(axis=1, keepdims=True) - q) * upb
+            gt = None
+            if ctx.needs_input_grad[1]:
+                gt = -(1 - eps) * logp * upb
+                if wb is not None:
+                    gt = gt * wb
+            return gx, gt, None, None, None, None, None, None, None
+        p, y, wy, wb = ctx.saved_tensors
+        keep = ctx.keep
+        C = p.shape[1]
+        a = up if wy is None else up * wy        # weight of the one-hot part of q
+        if eps:
+            a = a * (1 - eps)
+            smooth = (eps / C) * up              # weight of the uniform part of q
+            if keep is not None:
+                smooth = smooth * keep
+            wsum = C if wb is None else wb.sum()
+            qsum = a + smooth * wsum             # Σ_c q_c
+            gx = p * _col(qsum)
+            gx -= _col(smooth) * (1 if wb is None else wb)
+        else:
+            gx = p * _col(a)
+        _scatter_add(gx, y, -a)
+        return gx, None, None, None, None, None, None, None, None
+
+
+def _gather(x, y):
+    """x[n, y[n], d...] for every n (and d...): the entry of each element's class."""
+    if x.ndim == 2:
+        return x[np.arange(x.shape[0]), y]
+    return np.take_along_axis(x, y[:, None], axis=1)[:, 0]
+
+
+def _scatter_add(gx, y, v):
+    """gx[n, y[n], d...] += v[n, d...] (v may be a scalar), in place."""
+    if gx.ndim == 2:
+        gx[np.arange(gx.shape[0]), y] += v
+        return
+    v = np.broadcast_to(v, y.shape)[:, None]
+    yi = y[:, None]
+    np.put_along_axis(gx, yi, np.take_along_axis(gx, yi, axis=1) + v, axis=1)
+
+
+def _col(v):
+    """Per-element values (N, d...) -> (N, 1, d...) to broadcast over the class dim."""
+    return v[:, None] if np.ndim(v) else v
+
+
+def _class_upstream(ctx, g):
+    # a 'mean' over zero total weight (every target ignored) is nan; its gradient is zero,
+    # as in torch (no entry contributes)
+    if ctx.reduction == "mean" and not ctx.probs and ctx.denom == 0:
+        return np.zeros_like(g)
+    return _upstream(ctx, g)
+
+
+class NllLoss(Primitive):
+    """l = -w_y·x_y (x holds log-probabilities, class dim 1; zero where y = ignore_index);
+    dl/dx_c = -w_y where c = y, else 0.  Arguments as for CrossEntropy."""
+
+    backward_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, wy, reduction, denom):
+        loss = -_gather(x, y)
+        if wy is not None:
+            loss = loss * wy
+        ctx.save_for_backward(y, wy)
+        ctx.shape, ctx.probs = x.shape, False
+        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
+
+    @staticmethod
+    def backward(ctx, g):
+        y, wy = ctx.saved_tensors
+        up = _class_upstream(ctx, g)
+        a = -(up if wy is None else up * wy)
+        gx = np.zeros(ctx.shape, g.dtype)
+        _scatter_add(gx, y, a)
+        return gx, None, None, None, None

@@ -1,0 +1,544 @@
+"""tinytorch.nn.functional: stateless layers, activations and losses (torch's signatures).
+
+Most functions check their inputs here and then run one fused primitive from _functions.py,
+as torch runs one kernel: ``linear`` is one node (x Wᵀ + b), ``cross_entropy`` is one node
+computed through log-sum-exp.
+
+>>> import tinytorch.nn.functional as F
+>>> logits = tinytorch.tensor([[1000.0, 0.0]])
+>>> F.cross_entropy(logits, tinytorch.tensor([1]))      # exact, no overflow
+tensor(1000.)
+"""
+import warnings
+
+import numpy as np
+
+from .. import _dtype
+from ..random import _gen
+from ..tensor import Tensor, _broadcast_error, _make, _promote
+from . import _functions as P
+
+__all__ = [
+    "linear", "relu", "relu_", "leaky_relu", "gelu", "silu", "softplus", "elu", "sigmoid",
+    "tanh", "softmax", "log_softmax", "dropout", "one_hot", "flatten", "identity",
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]
+
+_TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+               "bool": "Bool"}
+
+
+def _type_word(arr):
+    """torch's word for a dtype in messages ('Float', 'Long', ...)."""
+    return _TORCH_TYPE.get(arr.dtype.name, arr.dtype.name)
+
+
+def _tensor(x, op, what="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{what}' must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _float_input(x, op):
+    _tensor(x, op)
+    if x.data.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(x.data)}' "
+                                  f"(expected a floating point input, got {x.dtype})")
+    return x
+
+
+def _inplace(input, op, fn):
+    """Run ``fn(input)`` and write the result into ``input`` (the ``inplace=True`` form)."""
+    return input._inplace(lambda: fn(input), op)
+
+
+# --- linear -----------------------------------------------------------------------------
+
+def linear(input, weight, bias=None):
+    """y = x Wᵀ + b, with W of shape (out_features, in_features), over x's last dim."""
+    if isinstance(input, Tensor) and isinstance(weight, Tensor):
+        x, w = input.data, weight.data
+        if w.ndim == 2 and x.ndim >= 1 and x.dtype == w.dtype and x.shape[-1] == w.shape[1]:
+            if bias is None:
+                return P.Linear.apply(input, weight, None)
+            if isinstance(bias, Tensor) and bias.data.dtype == x.dtype \
+                    and bias.data.shape == (w.shape[0],):
+                return P.Linear.apply(input, weight, bias)
+    return _linear_checked(input, weight, bias)
+
+
+def _linear_checked(input, weight, bias):
+    """linear's slow path: the error messages, and the rare shapes (1-D weight, a bias
+    that broadcasts without being a vector)."""
+    _tensor(input, "linear")
+    _tensor(weight, "linear", "weight")
+    x, w = input.data, weight.data
+    if x.ndim == 0 or w.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{x.ndim}D and {w.ndim}D")
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_type_word(x).lower()} != {_type_word(w).lower()}")
+    if w.ndim > 2:
+        raise RuntimeError(f"linear: weight must be 1-D or 2-D, got shape {list(w.shape)}")
+    if x.shape[-1] != w.shape[-1]:
+        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} "
+                           f"and {w.shape[-1]}x{w.shape[0] if w.ndim == 2 else 1})")
+    out = input.matmul(weight) if w.ndim == 1 else P.Linear.apply(input, weight, None)
+    if bias is None:
+        return out
+    _tensor(bias, "linear", "bias")
+    if bias.data.dtype != x.dtype:
+        raise RuntimeError(f"linear: bias has dtype {bias.dtype} but input and weight have "
+                           f"{input.dtype}")
+    if _broadcast_error("linear", bias.data.shape, out.data.shape) is not None or \
+            np.broadcast_shapes(bias.data.shape, out.data.shape) != out.data.shape:
+        raise RuntimeError(f"linear: bias of shape {list(bias.data.shape)} cannot be added to "
+                           f"the output of shape {list(out.data.shape)} (expected shape "
+                           f"[{w.shape[0] if w.ndim == 2 else ''}])")
+    return out + bias
+
+
+def identity(input):
+    return input
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+
+# --- activations ------------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    """max(x, 0)"""
+    if inplace:
+        return _inplace(input, "relu_", Tensor.relu)
+    return input.relu()
+
+
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x if x > 0 else negative_slope·x"""
+    _float_input(input, "leaky_relu")
+    if inplace:
+        return _inplace(input, "leaky_relu_", lambda t: P.LeakyRelu.apply(t, negative_slope))
+    return P.LeakyRelu.apply(input, negative_slope)
+
+
+def gelu(input, approximate="none"):
+    """x·Φ(x) (Φ the standard normal CDF, through erf), or its tanh approximation."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _float_input(input, "gelu")
+    return P.Gelu.apply(input, approximate)
+
+
+def silu(input, inplace=False):
+    """x·σ(x) (a.k.a. swish)"""
+    _float_input(input, "silu")
+    if inplace:
+        return _inplace(input, "silu_", P.Silu.apply)
+    return P.Silu.apply(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(βx))/β, linear (x) where βx > threshold"""
+    _float_input(input, "softplus")
+    return P.Softplus.apply(input, beta, threshold)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x if x > 0 else α(e^x - 1)"""
+    _float_input(input, "elu")
+    if inplace:
+        return _inplace(input, "elu_", lambda t: P.Elu.apply(t, alpha))
+    return P.Elu.apply(input, alpha)
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """e^x / Σ e^x along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    return input.softmax(dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x - log Σ e^x along ``dim`` (computed stably)."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return input.log_softmax(dim, dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the rest by 1/(1-p) (training only)."""
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training:
+        return input
+    _float_input(input, "dropout")
+    rng = _gen(None)
+    if inplace:
+        return _inplace(input, "dropout_", lambda t: P.Dropout.apply(t, float(p), rng))
+    return P.Dropout.apply(input, float(p), rng)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (int64) -> one-hot rows: shape ``tensor.shape + (num_classes,)``, int64.
+
+    >>> one_hot(tinytorch.tensor([0, 2]))
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    _tensor(tensor, "one_hot", "tensor")
+    y = tensor.data
+    if y.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor "
+                           f"(got {tensor.dtype}).")
+    if num_classes == -1:
+        if y.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(y.max()) + 1
+    if y.size:
+        if y.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if y.max() >= num_classes:
+            raise RuntimeError(f"Class values must be smaller than num_classes "
+                               f"(got {int(y.max())} with num_classes={num_classes}).")
+    out = np.zeros(y.shape + (num_classes,), np.int64)
+    np.put_along_axis(out, y[..., None], 1, axis=-1)
+    return _make(out)
+
+
+# --- losses: shared checks ------------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _legacy_reduction(size_average, reduce):
+    """torch's mapping of the deprecated size_average/reduce flags to ``reduction``."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if size_average and reduce else ("sum" if reduce else "none")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", stacklevel=3)
+    return ret
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _warn_size(input, target):
+    if target.data.shape != input.data.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def _pair(input, target, op):
+    """Check a pointwise loss's operands and give them a common floating dtype."""
+    _tensor(input, op)
+    _tensor(target, op, "target")
+    _warn_size(input, target)
+    err = _broadcast_error(op, input.data.shape, target.data.shape)
+    if err is not None:
+        raise err
+    x, y = _promote(input, target, op)
+    if x.data.dtype.kind != "f":
+        x = x.to(_dtype.get_default_dtype())
+        y = y.to(x.dtype)
+    return x, y
+
+
+def _weighted(loss_none, weight, reduction, op, mean_by_weight):
+    """loss·weight reduced; 'mean' divides by Σ weight (mse, l1) or by the count (huber)."""
+    _tensor(weight, op, "weight")
+    if weight.data.shape != loss_none.data.shape:
+        raise ValueError("Weights and input must have the same size.")
+    out = loss_none * weight
+    if reduction == "none":
+        return out
+    if reduction == "sum":
+        return out.sum()
+    return out.sum() / weight.sum() if mean_by_weight else out.mean()
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """(x - y)², reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    x, y = _pair(input, target, "mse_loss")
+    if weight is not None:
+        return _weighted(P.MseLoss.apply(x, y, "none"), weight, reduction, "mse_loss", True)
+    return P.MseLoss.apply(x, y, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """|x - y|, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    x, y = _pair(input, target, "l1_loss")
+    if weight is not None:
+        return _weighted(P.L1Loss.apply(x, y, "none"), weight, reduction, "l1_loss", True)
+    return P.L1Loss.apply(x, y, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
+                   beta=1.0):
+    """d²/(2β) where |d| < β, else |d| - β/2 (d = x - y), reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta "
+                           f"(got beta={beta}).")
+    x, y = _pair(input, target, "smooth_l1_loss")
+    return P.SmoothL1Loss.apply(x, y, reduction, float(beta))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """d²/2 where |d| < δ, else δ(|d| - δ/2) (d = x - y), reduced."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta "
+                           f"(got delta={delta}).")
+    x, y = _pair(input, target, "huber_loss")
+    if weight is not None:
+        return _weighted(P.HuberLoss.apply(x, y, "none", float(delta)), weight, reduction,
+                         "huber_loss", False)
+    return P.HuberLoss.apply(x, y, reduction, float(delta))
+
+
+def _broadcast_weight(w, shape, dtype, op, what="weight"):
+    if w is None:
+        return None
+    _tensor(w, op, what)
+    try:
+        np.broadcast_shapes(w.data.shape, shape)
+    except ValueError:
+        raise RuntimeError(f"{op}: {what} of shape {list(w.data.shape)} cannot be broadcast "
+                           f"to the input's shape {list(shape)}") from None
+    return _make(w.data.astype(dtype, copy=False))
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """-w·(y·log x + (1-y)·log(1-x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensor(input, "binary_cross_entropy")
+    _tensor(target, "binary_cross_entropy", "target")
+    if target.data.shape != input.data.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the "
+                         f"input size ({input.shape}) is deprecated. Please ensure they have "
+                         "the same size.")
+    x = input.data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"binary_cross_entropy: not implemented for "
+                                  f"'{_type_word(x)}' (expected a floating point input)")
+    if target.data.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_word(target.data)} but expected "
+                           f"{_type_word(x)} (binary_cross_entropy: target and input must "
+                           "have the same dtype)")
+    if x.size and not np.all((x >= 0) & (x <= 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1 "
+                           "(binary_cross_entropy expects probabilities; for logits use "
+                           "binary_cross_entropy_with_logits)")
+    w = _broadcast_weight(weight, x.shape, x.dtype, "binary_cross_entropy")
+    return P.BinaryCrossEntropy.apply(input, target, w, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """BCE on σ(x), computed stably as max(x, 0) - x·y + log(1 + e^-|x|); ``pos_weight``
+    (broadcast along the last, class, dim) multiplies the positive term."""
+    reduction = _reduction(size_average, reduce, reduction)
+    op = "binary_cross_entropy_with_logits"
+    _tensor(input, op)
+    _tensor(target, op, "target")
+    if target.data.shape != input.data.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    x, y = _promote(input, target, op)
+    if x.data.dtype.kind != "f":
+        x = x.to(_dtype.get_default_dtype())
+        y = y.to(x.dtype)
+    dt = x.data.dtype
+    w = _broadcast_weight(weight, x.data.shape, dt, op)
+    pw = _broadcast_weight(pos_weight, x.data.shape, dt, op, "pos_weight")
+    return P.BinaryCrossEntropyWithLogits.apply(x, y, w, pw, reduction)
+
+
+def _class_target(input, target, weight, ignore_index, op):
+    """Check class-index targets for nll_loss / cross_entropy (class dim 1).
+
+    Returns (x, y, w, wy, keep, denom, unbatched): ``y`` int64 with ignored entries set to 0,
+    ``keep`` the mask of counted entries (None when none is ignored), ``wy`` the weight of
+    each entry (None when all are 1) and ``denom`` the divisor of 'mean'."""
+    x = input
+    xd = x.data
+    t = target.data
+    if t.dtype not in (np.int64, np.uint8):
+        hint = ""
+        if t.dtype.kind == "f":
+            hint = (f" ({op}: class-probability targets must have the input's shape "
+                    f"{list(xd.shape)}, got {list(t.shape)})")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_type_word(t)}{hint}")
+    unbatched = xd.ndim == 1
+    if unbatched:
+        if t.ndim > 1 or (t.ndim == 1 and t.shape[0] != 1):
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target "
+                             f"size: {t.shape[0] if t.ndim else 0}")
+        x = x.reshape(1, xd.shape[0])
+        xd = x.data
+        t = t.reshape(1)
+    else:
+        n = xd.shape[0]
+        tn = t.shape[0] if t.ndim else 0
+        if t.ndim == 0 or tn != n:
+            raise ValueError(f"Expected input batch_size ({n}) to match target batch_size "
+                             f"({tn}).")
+        if xd.ndim == 2 and t.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported "
+                               f"({op}: input {list(xd.shape)}, target {list(t.shape)})")
+        expect = (n,) + xd.shape[2:]
+        if t.shape != expect:
+            raise RuntimeError(f"Expected target size {list(expect)}, got {list(t.shape)}")
+    C = xd.shape[1]
+    w = None
+    if weight is not None:
+        _tensor(weight, op, "weight")
+        if weight.data.shape != (C,):
+            raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
+                               f"or no classes but got weight tensor of shape: "
+                               f"{list(weight.data.shape)}")
+        if weight.data.dtype != xd.dtype:
+            raise RuntimeError(f"expected scalar type {_type_word(xd)} but found "
+                               f"{_type_word(weight.data)} ({op}: weight and input must "
+                               "have the same dtype)")
+        w = weight.data
+    y = t.astype(np.int64, copy=False)
+    keep = None
+    if y.size:
+        lo, hi = y.min(), y.max()
+        # a negative ignore_index (the default -100) can only occur if some y < 0
+        if lo <= ignore_index <= hi:
+            ign = y == ignore_index
+            if ign.any():
+                keep = ~ign
+                y = np.where(ign, 0, y)
+                lo, hi = y.min(), y.max()
+        if lo < 0 or hi >= C:
+            bad = y[(y < 0) | (y >= C)][0]
+            raise IndexError(f"Target {bad} is out of bounds. ({op}: the input has {C} "
+                             f"classes, so targets must be in [0, {C - 1}] or equal "
+                             f"ignore_index={ignore_index})")
+    wy = None
+    if w is not None:
+        wy = w[y]
+        if keep is not None:
+            wy = wy * keep
+        denom = wy.sum()
+    elif keep is not None:
+        wy = keep.astype(xd.dtype)
+        denom = int(keep.sum())
+    else:
+        denom = y.size
+    return x, y, w, wy, keep, denom, unbatched
+
+
+def _finish(out, reduction, unbatched):
+    if unbatched and reduction == "none":
+        return out.reshape(())
+    return out
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """-w_y·x_y for log-probabilities x (class dim 1) and class indices y; 'mean' divides
+    by Σ w_y over the counted (not ignored) entries."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensor(input, "nll_loss")
+    _tensor(target, "nll_loss", "target")
+    if input.data.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.data.ndim})")
+    _float_input(input, "nll_loss")
+    x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
+                                                        "nll_loss")
+    out = P.NllLoss.apply(x, y, wy, reduction, denom)
+    return _finish(out, reduction, unbatched)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy of logits ``input`` (class dim 1: (C,), (N, C) or
+    (N, C, d1, ...)) against class indices or class probabilities (same shape as input).
+
+    One fused op: log-softmax through log-sum-exp, so large logits give exact losses, and
+    the gradient is softmax - target (weighted and scaled by the reduction).
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _tensor(input, "cross_entropy")
+    _tensor(target, "cross_entropy", "target")
+    xd = input.data
+    if xd.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {xd.ndim})")
+    _float_input(input, "cross_entropy")
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {eps}")
+    if target.data.shape == xd.shape:
+        return _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps)
+    x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
+                                                        "cross_entropy")
+    out = P.CrossEntropy.apply(x, y, w, wy, keep, eps, False, reduction, denom)
+    return _finish(out, reduction, unbatched)
+
+
+def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
+    t = target.data
+    if t.dtype.kind != "f":
+        raise RuntimeError(f"Expected floating point type for target with class "
+                           f"probabilities, got {_type_word(t)}")
+    if ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    x, y = input, target
+    if t.dtype != input.data.dtype:
+        x, y = _promote(input, target, "cross_entropy")
+    unbatched = x.data.ndim == 1
+    if unbatched:
+        x, y = x.reshape(1, -1), y.reshape(1, -1)
+    C = x.data.shape[1]
+    w = None
+    if weight is not None:
+        _tensor(weight, "cross_entropy", "weight")
+        if weight.data.shape != (C,):
+            raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
+                               f"or no classes but got weight tensor of shape: "
+                               f"{list(weight.data.shape)}")
+        w = weight.data.astype(x.data.dtype, copy=False)
+    denom = x.data.size // C if C else 0
+    out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)
+    return _finish(out, reduction, unbatched)
+

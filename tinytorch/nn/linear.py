@@ -1,0 +1,59 @@
+"""Linear and Identity layers."""
+import math
+
+from .. import _dtype
+from ..tensor import empty
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """Returns its input unchanged (any constructor arguments are ignored)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """y = x Wᵀ + b, over the last dim of x.
+
+    ``weight`` has shape (out_features, in_features) and ``bias`` (out_features,); both start
+    uniform in ±1/√in_features (torch's default: kaiming_uniform_ with a = √5).
+
+    >>> layer = Linear(3, 8)
+    >>> layer(tinytorch.randn(4, 3)).shape
+    tinytorch.Size([4, 8])
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        dt = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
+        self.weight = Parameter(empty((out_features, in_features), dtype=dt))
+        if bias:
+            self.bias = Parameter(empty(out_features, dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        # kaiming_uniform_ with a = √5: gain² = 2/(1 + 5), so bound = √3·gain/√fan_in
+        # = 1/√fan_in; the bias uses the same bound
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
