@@ -25,6 +25,11 @@ try:
     torch.set_num_threads(1)
 except ImportError:
     torch = None
+try:  # one BLAS thread for numpy too, as for torch: small matmuls only lose from threading
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+except ImportError:
+    pass
 
 LR = 0.1
 

@@ -23,6 +23,11 @@ try:
     torch.set_num_threads(1)
 except ImportError:
     torch = None
+try:  # one BLAS thread for numpy too, as for torch: small matmuls only lose from threading
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+except ImportError:
+    pass
 
 OPS = {
     "+": lambda a, b: a + b,
