@@ -84,7 +84,8 @@ def np_dtype_of(data):
         return np.dtype(np.int64)
     if k == "b":
         return np.dtype(np.bool_)
-    raise TypeError(f"tinytorch.tensor: could not infer a dtype from data of numpy kind {arr.dtype}")
+    raise TypeError(f"tinytorch.tensor: could not infer a dtype from data of numpy kind "
+                    f"{arr.dtype}")
 
 
 # --- promotion -----------------------------------------------------------------------

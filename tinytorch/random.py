@@ -77,29 +77,48 @@ def _finish(arr, requires_grad):
 
 def rand(*size, generator=None, dtype=None, requires_grad=False):
     """Uniform on [0, 1)."""
-    shape = _shape_args(size, "rand")
+    shape = _shape_args(size, "rand", sizes=True)
     return _finish(_gen(generator).random(shape).astype(_float_dtype(dtype)), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, requires_grad=False):
     """Standard normal."""
-    shape = _shape_args(size, "randn")
+    shape = _shape_args(size, "randn", sizes=True)
     arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype))
     return _finish(arr, requires_grad)
 
 
-def randint(low=0, high=None, size=None, generator=None, dtype=None, requires_grad=False):
-    """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, low=None,
+            high=None):
+    """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
+
+    >>> tinytorch.randint(10, (3,)).shape
+    tinytorch.Size([3])
+    """
+    args = list(args)
+    if size is None and args and isinstance(args[-1], (tuple, list)):
+        size = args.pop()
     if size is None:
-        if high is None:
-            raise TypeError("randint() missing required argument 'size'")
-        low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'high'")
+        raise TypeError("randint() missing required argument 'size' (a tuple of ints)")
+    if low is not None:
+        args.insert(0, low)
+    if high is not None:
+        args.append(high)
+    if len(args) == 1:
+        low, high = 0, args[0]
+    elif len(args) == 2:
+        low, high = args
+    else:
+        raise TypeError(f"randint() takes (high, size) or (low, high, size), got "
+                        f"{len(args)} bounds {tuple(args)}")
+    for name, v in (("low", low), ("high", high)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+            raise TypeError(f"randint(): argument '{name}' must be int, not "
+                            f"{type(v).__name__}")
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    shape = _shape_args((size,), "randint")
+    shape = _shape_args((size,), "randint", sizes=True)
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     return _finish(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
 
@@ -110,7 +129,7 @@ def randperm(n, generator=None, dtype=None):
 
 
 def normal(mean, std, size, generator=None):
-    return _make(_gen(generator).normal(mean, std, _shape_args((size,), "normal"))
+    return _make(_gen(generator).normal(mean, std, _shape_args((size,), "normal", sizes=True))
                  .astype(_dtype.get_default_dtype().np))
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import FROM_NP, result_type
-from .autograd import engine, function
+from .autograd import function
 from .autograd.grad_mode import STATE
 from .functions import elementwise as E
 from .functions import index as I
@@ -44,6 +44,7 @@ def _make(data):
     t._output_nr = 0
     t._vc = [0]
     t._hooks = None
+    t._view = None
     return t
 
 
@@ -76,8 +77,11 @@ def _dims(dim, ndim, op):
     return axes
 
 
-def _shape_args(args, op):
-    """Accept f(2, 3), f((2, 3)), f([2, 3]) or f(Size) like torch."""
+def _shape_args(args, op, sizes=False):
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) or f(Size) like torch.
+
+    With ``sizes`` the numbers are sizes of a new tensor and must be >= 0 (reshape and
+    expand accept -1)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         args = tuple(args[0])
     out = []
@@ -86,8 +90,30 @@ def _shape_args(args, op):
             a = a.item()
         if not isinstance(a, (builtins.int, np.integer)) or isinstance(a, builtins.bool):
             raise TypeError(f"{op}: sizes must be ints, got {type(a).__name__} ({a!r})")
+        if sizes and a < 0:
+            raise RuntimeError(f"{op}: Dimension size must be non-negative, got size "
+                               f"{list(args)}")
         out.append(builtins.int(a))
     return tuple(out)
+
+
+_TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _not_implemented(kernel, npd):
+    """torch's error for an op that has no kernel for a dtype (a RuntimeError subclass)."""
+    return NotImplementedError(f'"{kernel}" not implemented for '
+                               f"'{_TORCH_TYPE.get(np.dtype(npd).name, npd)}'")
+
+
+def _check_not_bool_sub(a, b, op):
+    """torch refuses ``-`` on bools: it would read as 'invert the mask'."""
+    if a.data.dtype == np.bool_ or (b.data.dtype == np.bool_ if isinstance(b, Tensor)
+                                    else isinstance(b, (builtins.bool, np.bool_))):
+        raise RuntimeError(f"{op}: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
 
 
 def _broadcast_error(op, sa, sb):
@@ -137,6 +163,9 @@ def _promote(a, b, op, true_div=False):
         dt = result_type(ad, b)
     if true_div and dt.kind != "f":
         dt = _dtype.get_default_dtype().np
+    if dt.kind in "iu" and isinstance(b, builtins.int) and dt != np.int64:
+        # torch wraps a Python int into a small integer dtype (uint8 - 3 is uint8 - 253)
+        b = np.asarray(b, np.int64).astype(dt)[()]
     if ad.dtype != dt:
         a = _cast(a, dt)
     if isinstance(b, Tensor) and b.data.dtype != dt:
@@ -148,17 +177,18 @@ def _binary(fn, a, b, op, reverse=False, true_div=False):
     a, b = _promote(a, b, op, true_div)
     try:
         return fn.apply(b, a) if reverse else fn.apply(a, b)
-    except ValueError:
+    except ValueError as e:
         if isinstance(b, Tensor):
             err = _broadcast_error(op, a.data.shape, b.data.shape)
             if err is not None:
                 raise err from None
-        raise
+        raise RuntimeError(f"{op}: {e}") from None
 
 
 def _compare(a, b, ufunc, op):
-    if b is None:
-        return False
+    if b is None or (op in ("eq", "ne") and isinstance(b, (str, bytes, dict, set))):
+        # torch: `t == "a"` is simply False (and `t != "a"` True)
+        return op == "ne"
     a, b = _promote(a, b, op)
     bd = b.data if isinstance(b, Tensor) else b
     try:
@@ -171,14 +201,22 @@ def _compare(a, b, ufunc, op):
 
 
 def _index(idx):
-    if isinstance(idx, tuple):
-        return tuple(_index_item(i) for i in idx)
-    return _index_item(idx)
+    """Turn a torch index into a numpy one (or a two-step one, see index.split_selects).
+
+    A basic index gets a trailing ``...``: numpy then returns a view even when every dim
+    is indexed by an int (x[0] of a vector is a 0-d view, not a detached scalar)."""
+    idx = tuple(_index_item(i) for i in idx) if isinstance(idx, tuple) else \
+        (_index_item(idx),)
+    if I.is_basic(idx):
+        return idx if Ellipsis in idx else idx + (Ellipsis,)
+    return I.split_selects(idx) if len(idx) > 1 else idx[0]
 
 
 def _index_item(i):
     if isinstance(i, Tensor):
         i = i.data
+        if i.ndim == 0 and i.dtype.kind in "iu":
+            return builtins.int(i)  # a 0-d integer tensor indexes like an int
     elif isinstance(i, list):
         i = np.asarray(i)
         if i.size == 0:
@@ -208,18 +246,21 @@ class Tensor:
     tensor([2., 4.])
     """
 
+    # _vc: the version counter, one list shared by a tensor and all its views;
+    # _view: for a view, [root tensor, root array -> view array, version of its grad_fn]
     __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
-                 "__weakref__")
+                 "_view", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
-    def __init__(self, data=None, *, requires_grad=False):
-        # torch.Tensor(data) always builds a default-dtype (float32) tensor
-        if data is None:
-            data = []
-        if isinstance(data, Tensor):
+    def __init__(self, *args, requires_grad=False):
+        # torch.Tensor(data) always builds a default-dtype (float32) tensor, and
+        # torch.Tensor(2, 3) an uninitialised one of that shape (zeros here)
+        data = args[0] if len(args) == 1 else []
+        if len(args) > 1 or isinstance(data, Size) or (
+                isinstance(data, (builtins.int, np.integer)) and not isinstance(data, bool)):
+            data = np.zeros(_shape_args(args, "Tensor", sizes=True))
+        elif isinstance(data, Tensor):
             data = data.data
-        elif isinstance(data, (builtins.int, np.integer)) and not isinstance(data, bool):
-            data = np.zeros(data)  # torch.Tensor(3) is an uninitialised 3-vector
         self.data = np.array(data, dtype=_dtype.get_default_dtype().np)
         self.grad = None
         self._requires_grad = False
@@ -227,6 +268,7 @@ class Tensor:
         self._output_nr = 0
         self._vc = [0]
         self._hooks = None
+        self._view = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -473,9 +515,13 @@ class Tensor:
         return _binary(E.Add, self, other, "add", reverse=True)
 
     def __sub__(self, other):
+        _check_not_bool_sub(self, other, "sub")
         return _binary(E.Sub, self, other, "sub")
 
     def __rsub__(self, other):
+        _check_not_bool_sub(self, other, "rsub")
+        if isinstance(other, _NUMBER):
+            return _binary(E.RSub, self, other, "rsub")
         return _binary(E.Sub, self, other, "sub", reverse=True)
 
     def __mul__(self, other):
@@ -491,10 +537,29 @@ class Tensor:
         return _binary(E.Div, self, other, "div", reverse=True, true_div=True)
 
     def __pow__(self, other):
+        if self.data.dtype == np.bool_:
+            return self._bool_pow(other)
+        if isinstance(other, _NUMBER):
+            if self.data.dtype.kind in "iu" and isinstance(other, builtins.int) and other < 0:
+                raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
+            return _binary(E.PowScalar, self, other, "pow")
         return _binary(E.Pow, self, other, "pow")
 
     def __rpow__(self, other):
+        if self.data.dtype == np.bool_ and isinstance(other, (builtins.bool, np.bool_)):
+            raise _not_implemented("pow", np.bool_)
+        if isinstance(other, _NUMBER):
+            return _binary(E.RPowScalar, self, other, "pow")
         return _binary(E.Pow, self, other, "pow", reverse=True)
+
+    def _bool_pow(self, other):
+        a, b = _promote(self, other, "pow")
+        if a.data.dtype != np.bool_:
+            return a ** b
+        if isinstance(b, Tensor):
+            raise _not_implemented("pow", np.bool_)
+        # x ** True = x and x ** False = 1 (True) for booleans
+        return _make(self.data.copy() if b else np.ones_like(self.data))
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -503,6 +568,10 @@ class Tensor:
         return matmul(_as_operand(other, "matmul"), self)
 
     def __neg__(self):
+        if self.data.dtype == np.bool_:
+            raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not "
+                               "supported. If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
         return E.Neg.apply(self)
 
     def __pos__(self):
@@ -511,17 +580,30 @@ class Tensor:
     def __abs__(self):
         return self.abs()
 
+    def _integer_op(self, other, ufunc, op, kernel, reverse=False):
+        """floor_divide / remainder: no gradient, numpy's floor semantics (as torch's)."""
+        a, b = _promote(self, other, op)
+        if a.data.dtype == np.bool_:
+            raise _not_implemented(kernel, np.bool_)
+        x, y = (_raw(b), a.data) if reverse else (a.data, _raw(b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(ufunc(x, y))
+        return _make(out.astype(a.data.dtype, copy=False))
+
     def __floordiv__(self, other):
-        a, b = _promote(self, other, "floor_divide")
-        return _make(np.asarray(np.floor_divide(a.data, _raw(b))))
+        return self._integer_op(other, np.floor_divide, "floor_divide", "div_floor_cpu")
 
     def __rfloordiv__(self, other):
-        a, b = _promote(self, other, "floor_divide")
-        return _make(np.asarray(np.floor_divide(_raw(b), a.data)))
+        return self._integer_op(other, np.floor_divide, "floor_divide", "div_floor_cpu",
+                                reverse=True)
 
     def __mod__(self, other):
-        a, b = _promote(self, other, "remainder")
-        return _make(np.asarray(np.mod(a.data, _raw(b))))
+        return self._integer_op(other, np.mod, "remainder", "remainder_cpu")
+
+    def __rmod__(self, other):
+        return self._integer_op(other, np.mod, "remainder", "remainder_cpu", reverse=True)
+
+    floor_divide, remainder = __floordiv__, __mod__
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -539,8 +621,6 @@ class Tensor:
         return _compare(self, other, np.equal, "eq")
 
     def __ne__(self, other):
-        if other is None:
-            return True
         return _compare(self, other, np.not_equal, "ne")
 
     def __lt__(self, other):
@@ -558,10 +638,10 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def _logical(self, other, ufunc, op):
-        if self.data.dtype.kind not in "biu":
-            raise TypeError(f"{op}: only integer and bool tensors are supported, got "
-                            f"{self.dtype}")
-        return _compare(self, other, ufunc, op)
+        a, b = _promote(self, other, op)
+        if a.data.dtype.kind not in "biu":
+            raise _not_implemented(f"{op}_cpu", a.data.dtype)
+        return _compare(a, b, ufunc, op)
 
     def __and__(self, other):
         return self._logical(other, np.bitwise_and, "bitwise_and")
@@ -576,8 +656,8 @@ class Tensor:
 
     def __invert__(self):
         if self.data.dtype.kind not in "biu":
-            raise TypeError(f"bitwise_not: only integer and bool tensors are supported, got "
-                            f"{self.dtype}")
+            raise TypeError("~ (operator.invert) is only implemented on integer and "
+                            f"Boolean-type tensors, not {self.dtype}")
         return _make(np.invert(self.data))
 
     def logical_not(self):
@@ -621,25 +701,39 @@ class Tensor:
         if isinstance(value, Tensor) and value.data.ndim != 0:
             raise RuntimeError("masked_fill only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.data.ndim} dimension(s).")
-        out = where(mask, value, self)
-        if out.data.shape != self.data.shape:
-            raise RuntimeError(f"masked_fill: mask of shape {list(mask.shape)} does not "
-                               f"broadcast to the tensor's shape {list(self.data.shape)}")
-        return out.to(self.dtype)
+        try:
+            np.broadcast_shapes(mask.data.shape, self.data.shape)
+        except ValueError:
+            raise _broadcast_error("masked_fill", mask.data.shape, self.data.shape) from None
+        if isinstance(value, Tensor):
+            return E.MaskedFillTensor.apply(self, mask, value.to(self.dtype))
+        value = _as_operand(value, "masked_fill")
+        if self.data.dtype.kind in "biu" and isinstance(value, builtins.float):
+            value = builtins.int(value)  # the tensor keeps its dtype: the value is cast
+        return E.MaskedFill.apply(self, mask, value)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
+            for bound in (min, max):
+                if isinstance(bound, Tensor):
+                    err = _broadcast_error("clamp", self.data.shape, bound.data.shape)
+                    if err is not None:
+                        raise err
             out = self
             if min is not None:
                 out = where(out < min, min, out)
             if max is not None:
                 out = where(out > max, max, out)
             return out
-        if self.data.dtype.kind != "f" and isinstance(min or max, builtins.float):
-            return self.float().clamp(min, max)
-        return E.Clamp.apply(self, min, max)
+        x = self
+        for bound in (min, max):
+            if bound is not None:
+                dt = result_type(x.data, bound)  # clamp(int tensor, 0.5) is float
+                if dt != x.data.dtype:
+                    x = _cast(x, dt)
+        return E.Clamp.apply(x, min, max)
 
     clip = clamp
 
@@ -660,9 +754,13 @@ class Tensor:
         return E.Rsqrt.apply(_floating(self))
 
     def abs(self):
+        if self.data.dtype == np.bool_:
+            raise _not_implemented("abs_cpu", np.bool_)
         return E.Abs.apply(self)
 
     def sign(self):
+        if self.data.dtype == np.bool_:
+            return _make(self.data.copy())
         return E.Sign.apply(self)
 
     def sin(self):
@@ -678,14 +776,18 @@ class Tensor:
         return E.Sigmoid.apply(_floating(self))
 
     def relu(self):
+        if self.data.dtype == np.bool_:
+            raise RuntimeError("relu: Boolean inputs not supported for relu")
         return E.Relu.apply(self)
 
     def square(self):
-        return self * self
+        return self ** 2
 
     # --- reductions -----------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        if dim is None and not keepdim:
+            return R.SumAll.apply(x, None, False)
         return R.Sum.apply(x, _dims(dim, self.data.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim=False, dtype=None):
@@ -693,6 +795,8 @@ class Tensor:
         if x.data.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
                                f"either a floating point or complex dtype. Got: {x.dtype}")
+        if dim is None and not keepdim:
+            return R.MeanAll.apply(x, None, False)
         return R.Mean.apply(x, _dims(dim, self.data.ndim, "mean"), keepdim)
 
     def _extremum(self, dim, keepdim, other, name, dim_fn, all_fn, pair_fn):
@@ -700,29 +804,31 @@ class Tensor:
             return pair_fn(self, dim)
         if other is not None:
             return pair_fn(self, other)
-        if self.data.size == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
-                               "argument.")
         if dim is None:
+            _check_extremum_dims(self, None, name)
             return all_fn.apply(self, None, False)
         d = _dim(dim, self.data.ndim, name)
         if self.data.ndim == 0:
             return _ReturnTypes[name](self.clone(), zeros((), dtype=_dtype.int64))
+        _check_extremum_dims(self, (d,), name)
         values, indices = dim_fn.apply(self, d, keepdim)
         return _ReturnTypes[name](values, indices)
 
     def max(self, dim=None, keepdim=False, other=None):
-        return self._extremum(dim, keepdim, other, "max", R.MaxDim, R.AMax, maximum)
+        return self._extremum(dim, keepdim, other, "max", R.MaxDim, R.MaxAll, maximum)
 
     def min(self, dim=None, keepdim=False, other=None):
-        return self._extremum(dim, keepdim, other, "min", R.MinDim, R.AMin, minimum)
+        return self._extremum(dim, keepdim, other, "min", R.MinDim, R.MinAll, minimum)
 
     def amax(self, dim=(), keepdim=False):
-        return R.AMax.apply(self, _dims(dim, self.data.ndim, "amax"), keepdim)
+        axes = _dims(dim, self.data.ndim, "amax")
+        _check_extremum_dims(self, axes, "amax")
+        return R.AMax.apply(self, axes, keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        return R.AMin.apply(self, _dims(dim, self.data.ndim, "amin"), keepdim)
+        axes = _dims(dim, self.data.ndim, "amin")
+        _check_extremum_dims(self, axes, "amin")
+        return R.AMin.apply(self, axes, keepdim)
 
     def argmax(self, dim=None, keepdim=False):
         return _arg_extremum(self, dim, keepdim, np.argmax, "argmax")
@@ -731,32 +837,38 @@ class Tensor:
         return _arg_extremum(self, dim, keepdim, np.argmin, "argmin")
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        if isinstance(unbiased, builtins.bool) is False and unbiased is not None:
-            raise TypeError("var: unbiased must be a bool")
-        if correction is None:
-            correction = 1 if unbiased is None or unbiased else 0
-        if self.data.dtype.kind != "f":
-            raise RuntimeError(f"var: input dtype should be floating point, got {self.dtype}")
+        """Variance: Σ(x - x̄)² / (n - correction); ``correction=1`` (unbiased) by default."""
+        if isinstance(dim, builtins.bool):  # torch's var(unbiased) overload
+            dim, unbiased = None, dim
+        correction = _correction(unbiased, correction, self, "var")
         return R.Var.apply(self, _dims(dim, self.data.ndim, "var"), correction, keepdim)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation: √var (same arguments as ``var``)."""
+        if isinstance(dim, builtins.bool):
+            dim, unbiased = None, dim
+        correction = _correction(unbiased, correction, self, "std")
+        return R.Std.apply(self, _dims(dim, self.data.ndim, "std"), correction, keepdim)
 
     def logsumexp(self, dim, keepdim=False):
         return R.LogSumExp.apply(_floating(self), _dims(dim, self.data.ndim, "logsumexp"),
                                  keepdim)
 
     def softmax(self, dim, dtype=None):
-        x = _floating(self if dtype is None else self.to(dtype))
+        x = self if dtype is None else self.to(dtype)
+        if x.data.dtype.kind != "f":
+            raise _not_implemented("softmax_lastdim_kernel_impl", x.data.dtype)
         return R.Softmax.apply(x, _dim(dim, self.data.ndim, "softmax"))
 
     def log_softmax(self, dim, dtype=None):
-        x = _floating(self if dtype is None else self.to(dtype))
+        x = self if dtype is None else self.to(dtype)
+        if x.data.dtype.kind != "f":
+            raise _not_implemented("log_softmax_lastdim_kernel_impl", x.data.dtype)
         return R.LogSoftmax.apply(x, _dim(dim, self.data.ndim, "log_softmax"))
 
     def norm(self, p=2, dim=None, keepdim=False):
         if p == 2:
-            return (self * self).sum(dim, keepdim).sqrt()
+            return R.Norm2.apply(_floating(self), _dims(dim, self.data.ndim, "norm"), keepdim)
         if p == 1:
             return self.abs().sum(dim, keepdim)
         if p == float("inf"):
@@ -773,12 +885,19 @@ class Tensor:
     def matmul(self, other):
         return matmul(self, other)
 
-    mm = matmul
+    def mm(self, mat2):
+        for name, t in (("self", self), ("mat2", mat2)):
+            if not isinstance(t, Tensor) or t.data.ndim != 2:
+                raise RuntimeError(f"mm: {name} must be a matrix, got "
+                                   f"{getattr(t, 'ndim', type(t).__name__)}-D")
+        return matmul(self, mat2)
 
     # --- shape -------------------------------------------------------------------------
     def reshape(self, *shape):
         shape = _shape_args(shape, "reshape")
-        return _view_of(self, S.Reshape.apply(self, _infer_shape(shape, self.data.size)))
+        shape = _infer_shape(shape, self.data.size)
+        return _view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape),
+                        check=True)
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -790,7 +909,7 @@ class Tensor:
             raise RuntimeError("view size is not compatible with input tensor's size and "
                                "stride (at least one dimension spans across two contiguous "
                                "subspaces). Use .reshape(...) instead.") from None
-        return _view_of(self, S.Reshape.apply(self, shape))
+        return _view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape))
 
     def view_as(self, other):
         return self.view(other.data.shape)
@@ -802,23 +921,23 @@ class Tensor:
         dims = _shape_args(dims, "permute")
         n = self.data.ndim
         if len(dims) != n:
-            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor "
-                               f"input does not match the length of the desired ordering of "
-                               f"dimensions i.e. input.dim() = {n} is not equal to "
-                               f"len(dims) = {len(dims)}")
+            raise RuntimeError(f"permute(): number of dimensions in the tensor input does "
+                               f"not match the length of the desired ordering of dimensions "
+                               f"i.e. input.dim() = {n} is not equal to len(dims) = "
+                               f"{len(dims)}")
         dims = tuple(_dim(d, n, "permute") for d in dims)
         if len(set(dims)) != n:
-            raise RuntimeError(f"permute: repeated dim in {dims}")
-        return _view_of(self, S.Permute.apply(self, dims))
+            raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
+        return _view_of(self, S.Permute.apply(self, dims), lambda a: a.transpose(dims))
 
     def transpose(self, dim0, dim1):
         n = self.data.ndim
         d0, d1 = _dim(dim0, n, "transpose"), _dim(dim1, n, "transpose")
-        if n < 2:
-            return _view_of(self, S.Reshape.apply(self, self.data.shape))
         perm = list(range(n))
-        perm[d0], perm[d1] = perm[d1], perm[d0]
-        return _view_of(self, S.Permute.apply(self, tuple(perm)))
+        if n >= 2:
+            perm[d0], perm[d1] = perm[d1], perm[d0]
+        perm = tuple(perm)
+        return _view_of(self, S.Transpose.apply(self, perm), lambda a: a.transpose(perm))
 
     swapaxes = swapdims = transpose
 
@@ -826,12 +945,13 @@ class Tensor:
         if self.data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self.data.ndim}D")
-        return self.transpose(0, 1) if self.data.ndim == 2 else self
+        perm = tuple(range(self.data.ndim))[::-1]
+        return _view_of(self, S.T.apply(self, perm), lambda a: a.transpose(perm))
 
     @property
     def T(self):
         n = self.data.ndim
-        return self.permute(tuple(range(n - 1, -1, -1))) if n >= 2 else self
+        return self.permute(tuple(range(n - 1, -1, -1))) if n >= 2 else self.transpose(0, -1)
 
     @property
     def mT(self):
@@ -847,12 +967,13 @@ class Tensor:
         else:
             dims = _dims(dim, self.data.ndim, "squeeze") or ()
             new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-        return _view_of(self, S.Reshape.apply(self, new))
+        return _view_of(self, S.Squeeze.apply(self, new), lambda a: a.reshape(new))
 
     def unsqueeze(self, dim):
         d = _dim(dim, self.data.ndim + 1, "unsqueeze")
         shape = self.data.shape
-        return _view_of(self, S.Reshape.apply(self, shape[:d] + (1,) + shape[d:]))
+        new = shape[:d] + (1,) + shape[d:]
+        return _view_of(self, S.Unsqueeze.apply(self, new), lambda a: a.reshape(new))
 
     def flatten(self, start_dim=0, end_dim=-1):
         n = self.data.ndim
@@ -862,6 +983,8 @@ class Tensor:
         if s > e:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after "
                                "end_dim")
+        if s == e:
+            return self  # nothing to flatten: torch hands back the tensor itself
         shape = self.data.shape
         return self.reshape(shape[:s] + (-1,) + shape[e + 1:]) if self.data.size else \
             self.reshape(shape[:s] + (builtins.int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
@@ -911,20 +1034,33 @@ class Tensor:
         n = self.data.shape[d]
         if isinstance(split_size_or_sections, (builtins.int, np.integer)):
             step = builtins.int(split_size_or_sections)
-            if step <= 0:
-                raise RuntimeError(f"split expects split_size be positive, but got "
+            if step < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got "
                                    f"split_size={step}")
-            sizes = [step] * (n // step) + ([n % step] if n % step else [])
-            sizes = sizes or [0]
+            if step == 0 and n != 0:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                                   f"dimension size of {n}")
+            if n == 0:
+                sizes = [0]
+            else:
+                sizes = [step] * (n // step) + ([n % step] if n % step else [])
         else:
             sizes = [builtins.int(s) for s in split_size_or_sections]
+            if any(s < 0 for s in sizes):
+                raise RuntimeError(f"split_with_sizes expects split_sizes have only "
+                                   f"non-negative entries, but got split_sizes={sizes}")
             if sum(sizes) != n:
                 raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
                                    f"{n} (input tensor's size at dimension {d}), but got "
                                    f"split_sizes={sizes}")
-        outs = S.Split.apply(self, tuple(sizes), d)
-        for o in outs:
-            o._vc = self._vc
+        fn = S.SplitEqual if isinstance(split_size_or_sections, (builtins.int, np.integer)) \
+            else S.Split
+        outs = fn.apply(self, tuple(sizes), d)
+        start = 0
+        for o, n in zip(outs, sizes):
+            piece = (slice(None),) * d + (slice(start, start + n), Ellipsis)
+            _view_of(self, o, lambda a, piece=piece: a[piece], multi=True)
+            start += n
         return outs
 
     def chunk(self, chunks, dim=0):
@@ -932,22 +1068,28 @@ class Tensor:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
                                f"{chunks}")
         n = self.data.shape[_dim(dim, self.data.ndim, "chunk")]
-        step = -(-n // chunks) if n else 1
-        return self.split(max(step, 1), dim)
+        if n == 0:
+            # torch hands back `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-n // chunks), dim)  # pieces of ceil(n / chunks)
 
     def unbind(self, dim=0):
         d = _dim(dim, self.data.ndim, "unbind")
-        return tuple(p.squeeze(d) for p in self.split(1, d))
+        outs = S.Unbind.apply(self, d)
+        for k, o in enumerate(outs):
+            piece = (slice(None),) * d + (k, Ellipsis)
+            _view_of(self, o, lambda a, piece=piece: a[piece], multi=True)
+        return outs
 
     # --- indexing --------------------------------------------------------------------
     def __getitem__(self, idx):
         idx = _index(idx)
         try:
-            out = I.GetItem.apply(self, idx)
+            out = I.getitem_function(idx).apply(self, idx)
         except IndexError as e:
             raise _index_error(e) from None
         if I.is_basic(idx):
-            out._vc = self._vc
+            _view_of(self, out, lambda a: a[idx])
         return out
 
     def __setitem__(self, idx, value):
@@ -972,10 +1114,27 @@ class Tensor:
     def _inplace(self, compute, op):
         """Run ``compute`` (an out-of-place op on self) and write its result into self.
 
-        Autograd sees the out-of-place op; self takes over its grad_fn, as in torch."""
-        if self._requires_grad and self.grad_fn is None and STATE.enabled:
+        Autograd sees the out-of-place op and self takes over its grad_fn, as in torch.  If
+        self is a view, its root tensor's history is rewritten too (CopySlices), so that
+        gradients through the root see the change."""
+        grad_mode = STATE.enabled
+        if grad_mode and self._requires_grad and self.grad_fn is None:
             raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
+        view = self._view
+        if view is not None:
+            root = view[0]
+            if grad_mode and root._requires_grad and root.grad_fn is None:
+                raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is "
+                                   "being used in an in-place operation.")
+            if grad_mode and view[3] and self._requires_grad:
+                raise RuntimeError(f"{op}: Output {self._output_nr} of "
+                                   f"{type(self.grad_fn).__name__} is a view and is being "
+                                   "modified inplace. This view is the output of a function "
+                                   "that returns multiple views. Such functions do not allow "
+                                   "the output views to be modified inplace. You should "
+                                   "replace the inplace operation by an out-of-place one.")
+            self._refresh_view()
         out = compute()
         data = out.data
         if data.shape != self.data.shape:
@@ -985,6 +1144,11 @@ class Tensor:
                                                              "same_kind"):
             raise RuntimeError(f"{op}: result type {FROM_NP[data.dtype]} can't be cast to the "
                                f"desired output type {self.dtype}")
+        if self.data.flags.writeable is False:
+            raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
+                               "written-to tensor refers to a single memory location (an "
+                               "expanded tensor). Please clone() the tensor before performing "
+                               "the operation.")
         node = out.grad_fn
         if node is not None and node._saved is not None:
             # what this op saved of self must survive self being overwritten
@@ -992,19 +1156,40 @@ class Tensor:
             node._saved_meta = tuple(None if s is mine else m
                                      for s, m in zip(node._saved, node._saved_meta))
             node._saved = tuple(s.copy() if s is mine else s for s in node._saved)
-        try:
-            np.copyto(self.data, data, casting="unsafe")
-        except ValueError:
-            raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
-                               "written-to tensor refers to a single memory location (an "
-                               "expanded tensor). Please clone() the tensor before performing "
-                               "the operation.") from None
+        if view is not None and grad_mode and (out._requires_grad or root._requires_grad):
+            # the root becomes "root with this region replaced by out", which writes the
+            # new values; then self is a fresh view of that root
+            if data.dtype != self.data.dtype:
+                out = _cast(out, self.data.dtype)
+            new_root = I.CopySlices.apply(root, out, view[1])
+            self._vc[0] += 1
+            root.grad_fn, root._output_nr = new_root.grad_fn, 0
+            root._requires_grad = True
+            self._refresh_view()
+            return self
+        np.copyto(self.data, data, casting="unsafe")
         self._vc[0] += 1
         if node is not None:
             self.grad_fn = node
             self._output_nr = out._output_nr
             self._requires_grad = True
+        if view is not None:
+            view[2] = self._vc[0]
         return self
+
+    def _refresh_view(self):
+        """A view whose memory changed in place since its grad_fn was recorded (through
+        its root or a sibling view) gets a new grad_fn: a view of the root as it is now."""
+        view = self._view
+        if view[2] == self._vc[0]:
+            return
+        root = view[0]
+        if not root._requires_grad:
+            view[2] = self._vc[0]
+        elif STATE.enabled:
+            fresh = I.AsView.apply(root, view[1])
+            self.grad_fn, self._output_nr, self._requires_grad = fresh.grad_fn, 0, True
+            view[2] = self._vc[0]
 
     def add_(self, other, alpha=1):
         return self._inplace(lambda: self.add(other, alpha), "add_")
@@ -1100,8 +1285,24 @@ def _floating(t):
     return _make(t.data.astype(_dtype.get_default_dtype().np))
 
 
-def _view_of(base, out):
+def _view_of(base, out, fn=None, check=False, multi=False):
+    """``out`` shares ``base``'s memory: it shares the version counter and remembers, as
+    ``fn`` (root array -> this view's array), where it lives in its root tensor, so that an
+    in-place op on it rewrites the root's history too (torch's CopySlices).
+
+    With ``check`` (reshape), ``out`` is only a view if numpy did not have to copy.
+    ``multi`` marks the outputs of split/chunk/unbind, which torch does not let autograd
+    modify in place."""
+    if check and not np.may_share_memory(out.data, base.data):
+        return out
     out._vc = base._vc
+    if fn is not None:
+        root = base._view
+        if root is None:
+            out._view = [base, fn, out._vc[0], multi]
+        else:
+            prev = root[1]
+            out._view = [root[0], lambda a: fn(prev(a)), out._vc[0], multi]
     return out
 
 
@@ -1131,16 +1332,46 @@ def _bool_mask(mask, op):
     return _make(m)
 
 
-def _arg_extremum(t, dim, keepdim, fn, op):
+def _correction(unbiased, correction, t, op):
+    """torch's var/std arguments: ``unbiased`` (bool) or ``correction`` (a number)."""
+    if unbiased is not None and not isinstance(unbiased, (builtins.bool, np.bool_)):
+        raise TypeError(f"{op}(): argument 'unbiased' must be bool, not "
+                        f"{type(unbiased).__name__}")
+    if unbiased is not None and correction is not None:
+        raise RuntimeError(f"{op}(): can't pass both 'unbiased' and 'correction'")
+    if t.data.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): std and var only support floating point and complex "
+                           f"dtypes, got {t.dtype}")
+    if correction is None:
+        return 0 if unbiased is False else 1
+    return correction
+
+
+def _check_extremum_dims(t, axes, op):
+    """max/min/amax/amin/argmax have no value to give for an empty reduction."""
     if t.data.size == 0:
-        raise RuntimeError(f"{op}(): Expected reduction dim to be specified for "
-                           "input.numel() == 0.")
+        if axes is None:
+            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        for a in axes:
+            if t.data.shape[a] == 0:
+                raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
+
+
+def _arg_extremum(t, dim, keepdim, fn, op):
+    if t.data.dtype == np.bool_:
+        raise RuntimeError(f"{op}(): does not support bool input")
+    if t.data.size == 0 and dim is None:
+        raise IndexError(f"{op}(): Expected reduction dim to be specified for "
+                         "input.numel() == 0.")
     if dim is None:
         out = np.asarray(fn(t.data), dtype=np.int64)
         return _make(out.reshape((1,) * t.data.ndim) if keepdim else out)
     d = _dim(dim, t.data.ndim, op)
     if t.data.ndim == 0:
         return _make(np.zeros((), np.int64))
+    _check_extremum_dims(t, (d,), op)
     out = fn(t.data, axis=d, keepdims=keepdim)
     return _make(np.asarray(out, dtype=np.int64))
 
@@ -1255,8 +1486,11 @@ def matmul(a, b):
                            f"(size {ka} of the last dim of the first does not match size "
                            f"{kb} of the {'only' if b.data.ndim == 1 else 'second-to-last'} "
                            f"dim of the second)")
+    fn = L.Matmul
+    if b.data.ndim == 1 and a.data.ndim <= 2:
+        fn = L.Dot if a.data.ndim == 1 else L.Mv
     try:
-        return L.Matmul.apply(a, b)
+        return fn.apply(a, b)
     except ValueError:
         raise _broadcast_error("matmul (batch dims)", sa[:-2], sb[:-2]) from None
 
@@ -1299,15 +1533,12 @@ def cat(tensors, dim=0):
     """Join tensors along an existing dim."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     ref = tensors[0]
     # torch lets 1-D empty tensors join anything
     tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.size == 0)] or [ref]
     ref = tensors[0]
     d = _dim(dim, ref.data.ndim, "cat")
-    dt = ref.data
-    for t in tensors[1:]:
-        dt = np.empty((), result_type(dt, t.data))
     for k, t in enumerate(tensors):
         if t.data.ndim != ref.data.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got "
@@ -1317,8 +1548,16 @@ def cat(tensors, dim=0):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
                                    f"Expected size {s0} but got size {s1} for tensor number "
                                    f"{k} in the list.")
-    tensors = [t if t.data.dtype == dt.dtype else _cast(t, dt.dtype) for t in tensors]
-    return S.Cat.apply(d, *tensors)
+    return S.Cat.apply(d, *_common_dtype(tensors))
+
+
+def _common_dtype(tensors):
+    """cat/stack promote their inputs to one dtype, with torch's rules."""
+    dt = tensors[0].data
+    for t in tensors[1:]:
+        if t.data.dtype != dt.dtype:
+            dt = np.empty((1,), result_type(dt, t.data))
+    return [t if t.data.dtype == dt.dtype else _cast(t, dt.dtype) for t in tensors]
 
 
 concat = concatenate = cat
@@ -1336,11 +1575,11 @@ def stack(tensors, dim=0):
                                f"{list(shape)} at entry 0 and {list(t.data.shape)} at entry "
                                f"{k}")
     d = _dim(dim, len(shape) + 1, "stack")
-    return cat([t.unsqueeze(d) for t in tensors], d)
+    return S.Stack.apply(d, *_common_dtype(tensors))
 
 
 def _size_of(args, op):
-    return _shape_args(args, op)
+    return _shape_args(args, op, sizes=True)
 
 
 def _creation(shape, fill, dtype, requires_grad):
@@ -1376,21 +1615,41 @@ def eye(n, m=None, dtype=None, requires_grad=False):
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """``ceil((end - start) / step)`` values ``start + i * step``, like torch.
+
+    >>> tinytorch.arange(0, 1, 0.25)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
     if end is None:
         start, end = 0, start
-    start, end, step = _raw(start), _raw(end), _raw(step)
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError(f"arange: upper bound and larger bound inconsistent with step sign "
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step})")
     if dtype is None:
         floats = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if floats else _dtype.int64
     dt = _dtype.to_dtype(dtype).np
-    n = builtins.int(np.ceil((end - start) / step))
-    t = _make((start + np.arange(n, dtype=np.float64) * step).astype(dt)
-              if dt.kind == "f" else np.arange(start, end, step, dtype=dt))
+    if dt.kind == "f":
+        n = builtins.int(np.ceil((end - start) / step))
+        # start + i·step in double, then rounded to the dtype (torch agrees to the last bit
+        # or one ulp, depending on its vectorised kernel)
+        data = (start + np.arange(n, dtype=np.float64) * step).astype(dt)
+    else:
+        # an integer arange computes with start and step truncated to integers (as torch:
+        # for int64 the end too, for the smaller types the length uses the exact values)
+        istart, istep = builtins.int(start), builtins.int(step)
+        if dt == np.int64:
+            if istep == 0:
+                raise ValueError(f"arange: step must be nonzero (step={step} truncates to 0 "
+                                 "for tinytorch.int64)")
+            n = builtins.int(-(-(builtins.int(end) - istart) // istep))
+        else:
+            n = builtins.int(np.ceil((end - start) / step))
+        data = (istart + np.arange(max(n, 0), dtype=np.int64) * istep).astype(dt)
+    t = _make(data)
     return t.requires_grad_(True) if requires_grad else t
 
 

@@ -145,7 +145,7 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
                         results[k] = g
         in_grads = None
         if out_grads is not None and any(g is not None for g in out_grads):
-            if node._multi:
+            if node._out_meta is not None:  # several outputs: some may have had no grad
                 out_grads = _zeros_for_missing(node, out_grads)
             in_grads = node._run_backward(out_grads)
             if anomaly:

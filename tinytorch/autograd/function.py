@@ -74,7 +74,6 @@ class BackwardNode:
 
     _fn = None
     _raw = False
-    _multi = False
 
     # defaults live on the class: creating a node costs nothing until something is set
     _to_save = ()
@@ -175,12 +174,11 @@ class Function:
     """Base class of differentiable operations (torch.autograd.Function's API)."""
 
     _raw = False
-    _multi = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("backward_name") or f"{cls.__name__}Backward"
-        attrs = {"_fn": cls, "_raw": cls._raw, "_multi": cls._multi,
+        attrs = {"_fn": cls, "_raw": cls._raw,
                  "__module__": cls.__module__, "__qualname__": name}
         cls._Node = type(name, (BackwardNode,), attrs)
 
@@ -255,6 +253,8 @@ def _wrap_outputs(cls, node, args, out, track):
         nf, meta = [], []
         for a, need in zip(args, node.needs_input_grad):
             if need:
+                if a._view is not None and a._view[2] != a._vc[0]:
+                    a._refresh_view()  # its memory changed in place: rebuild its history
                 fn = a.grad_fn
                 nf.append((fn, a._output_nr) if fn is not None else (a, 0))
                 meta.append((a.data.shape, a.data.dtype))

@@ -74,12 +74,12 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             bad = ~np.isclose(ana, num, rtol=rtol, atol=atol, equal_nan=True)
             if bad.any():
                 j, e = map(int, np.argwhere(bad)[0])
-                elem = np.unravel_index(e, x.data.shape) if x.data.ndim else ()
+                elem = tuple(int(d) for d in np.unravel_index(e, x.data.shape))
                 return fail(f"Jacobian mismatch for output {k} with respect to input {i} "
-                            f"(shape {list(x.data.shape)}), input element {tuple(elem)}, "
-                            f"output element {j}:\nanalytical: {ana[j, e]!r}\n"
-                            f"numerical:  {num[j, e]!r}\ninput value: "
-                            f"{x.data.reshape(-1)[e]!r}")
+                            f"(shape {list(x.data.shape)}), input element {elem}, "
+                            f"output element {j}:\nanalytical: {float(ana[j, e])!r}\n"
+                            f"numerical:  {float(num[j, e])!r}\ninput value: "
+                            f"{float(x.data.reshape(-1)[e])!r}")
             v = rng.standard_normal(out.data.shape)
             (g,) = engine.run_backward([out], [v], retain_graph=True, inputs=[x],
                                        accumulate=False)
@@ -89,7 +89,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
                 e = int(np.argmax(np.abs(g - expect)))
                 return fail(f"vector-Jacobian product mismatch for output {k} w.r.t. input "
                             f"{i}, element {e}, with a random upstream gradient:\n"
-                            f"analytical: {g[e]!r}\nnumerical:  {expect[e]!r}")
+                            f"analytical: {float(g[e])!r}\nnumerical:  {float(expect[e])!r}")
     return True
 
 

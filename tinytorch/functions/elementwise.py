@@ -76,24 +76,30 @@ class Div(Primitive):
     def forward(ctx, a, b):
         if ctx.needs_input_grad:
             ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        return a / b
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return a / b
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g / b if ctx.needs_input_grad[0] else None
-        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ga = g / b if ctx.needs_input_grad[0] else None
+            gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
 class Pow(Primitive):
-    """z = a ** b;  dz/da = b·a^(b-1), dz/db = a^b·ln(a)  (taken as 0 where a = 0, b >= 0)"""
+    """z = a ** b (two tensors);  dz/da = b·a^(b-1), dz/db = a^b·ln(a)
+
+    As in torch, dz/da is taken as 0 where b = 0 and dz/db as 0 where a = 0 and b >= 0.
+    """
 
     backward_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = a ** b
         if ctx.needs_input_grad:
             ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
@@ -102,19 +108,62 @@ class Pow(Primitive):
     def backward(ctx, g):
         a, b, out = ctx.saved_tensors
         ga = gb = None
-        if ctx.needs_input_grad[0]:
-            if isinstance(b, np.ndarray):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if ctx.needs_input_grad[0]:
                 ga = g * np.where(b == 0, 0, b * a ** np.where(b == 0, 1, b - 1))
-            elif b == 0:
-                ga = np.zeros_like(g)
-            elif b == 2:
-                ga = g * 2 * a
-            else:
-                ga = g * (b * a ** (b - 1))
-        if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad[1]:
                 gb = g * np.where((a == 0) & (b >= 0), 0, out * np.log(a))
         return ga, gb
+
+
+class PowScalar(Primitive):
+    """z = x ** p for a Python number p;  dz/dx = p·x^(p-1)  (0 when p = 0)"""
+
+    backward_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p):
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x)
+            ctx.p = p
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return x ** p
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return np.zeros_like(g), None
+        if p == 2:
+            return g * 2 * x, None
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return g * (p * x ** (p - 1)), None
+
+
+class RPowScalar(Primitive):
+    """z = c ** x for a Python number c;  dz/dx = c^x·ln(c)  (0 where c = 0 and x >= 0)"""
+
+    backward_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, x, c):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.power(np.asarray(c, x.dtype), x)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x, out)
+            ctx.c = c
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        c = ctx.c
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            gx = g * out * np.log(np.asarray(c, out.dtype))
+        if c == 0:
+            gx = np.where(x >= 0, 0, gx).astype(g.dtype, copy=False)
+        return gx, None
 
 
 def _split_ties(a, b, g, keep_a):
@@ -177,6 +226,32 @@ class Where(Primitive):
         return None, ga, gb
 
 
+class MaskedFill(Primitive):
+    """z = value where mask else x;  dz/dx = g where not mask, dz/dvalue = Σ g where mask"""
+
+    backward_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.save_for_backward(mask)
+        out = np.where(mask, np.asarray(value, x.dtype), x)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (mask,) = ctx.saved_tensors
+        zero = np.zeros((), g.dtype)
+        gx = np.where(mask, zero, g) if ctx.needs_input_grad[0] else None
+        gv = np.where(mask, g, zero).sum() if ctx.needs_input_grad[2] else None
+        return gx, None, gv
+
+
+class MaskedFillTensor(MaskedFill):
+    """masked_fill with a 0-d tensor as the value"""
+
+    backward_name = "MaskedFillBackward1"
+
+
 # --- unary ----------------------------------------------------------------------------
 
 class Neg(Primitive):
@@ -200,7 +275,8 @@ class Exp(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.exp(x)
+        with np.errstate(over="ignore"):
+            out = np.exp(x)
         ctx.save_for_backward(out)
         return out
 
@@ -224,14 +300,14 @@ class Log(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             return g / x
 
 
 class Log1p(Primitive):
     """z = ln(1 + x);  dz/dx = 1/(1 + x)"""
 
-    backward_name = "Log1pBackward0"
+    backward_name = "Log1PBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -242,7 +318,7 @@ class Log1p(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             return g / (1 + x)
 
 
@@ -261,7 +337,7 @@ class Sqrt(Primitive):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             return g / (2 * out)
 
 
@@ -280,7 +356,8 @@ class Rsqrt(Primitive):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * (-0.5 * out ** 3)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return g * (-0.5 * out ** 3)
 
 
 class Abs(Primitive):
@@ -399,7 +476,8 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * (out > 0)
+        # a mask, not a product: where relu is off, even a nan/inf gradient becomes 0
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 class Clamp(Primitive):
@@ -426,7 +504,7 @@ class Clamp(Primitive):
             mask &= x >= ctx.lo
         if ctx.hi is not None:
             mask &= x <= ctx.hi
-        return g * mask, None, None
+        return np.where(mask, g, np.zeros((), g.dtype)), None, None
 
 
 class ToDtype(Primitive):

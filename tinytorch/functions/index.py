@@ -3,12 +3,72 @@ import numpy as np
 
 from ..autograd.function import Primitive
 
+_INT = (int, np.integer)
+
 
 def is_basic(idx):
     """Basic indexing (ints, slices, None, ...) never repeats an element."""
+    if isinstance(idx, Steps):
+        return False
     items = idx if isinstance(idx, tuple) else (idx,)
     return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))
                for i in items)
+
+
+class Steps(tuple):
+    """An index applied in two steps: integers (and slices) first, then index arrays."""
+
+    __slots__ = ()
+
+
+def split_selects(idx):
+    """torch applies integer indices first, as selects, and then the index arrays.
+
+    numpy treats an int next to an index array as one more index array, which moves the
+    result's dims when they are not adjacent: for x of shape (2, 3, 4), numpy's
+    x[0, :, [1, 2]] has shape (2, 3) but torch's has shape (3, 2).  So when ints and
+    arrays are mixed, the index becomes two steps: x[ints and slices][arrays].
+    """
+    has_int = has_arr = False
+    for i in idx:
+        if isinstance(i, _INT) and not isinstance(i, (bool, np.bool_)):
+            has_int = True
+        elif isinstance(i, np.ndarray):
+            has_arr = True
+    if not (has_int and has_arr):
+        return idx
+    first, second = [], []
+    for i in idx:
+        if isinstance(i, np.ndarray):
+            # the dims this array indexes stay whole in the first step
+            first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+            second.append(i)
+        elif isinstance(i, _INT) and not isinstance(i, (bool, np.bool_)):
+            first.append(i)  # the dim disappears: nothing for it in the second step
+        elif i is None:
+            first.append(None)
+            second.append(slice(None))
+        elif i is Ellipsis:
+            first.append(i)
+            second.append(i)
+        else:
+            first.append(i)
+            second.append(slice(None))
+    return Steps((tuple(first), tuple(second)))
+
+
+def take(x, idx):
+    """x[idx] for a plain or a two-step index."""
+    if isinstance(idx, Steps):
+        return x[idx[0]][idx[1]]
+    return x[idx]
+
+
+def _target(x, idx):
+    """(a view of x, the index left to apply to it): writing there writes into x."""
+    if isinstance(idx, Steps):
+        return x[idx[0]], idx[1]
+    return x, idx
 
 
 class GetItem(Primitive):
@@ -19,17 +79,50 @@ class GetItem(Primitive):
     @staticmethod
     def forward(ctx, x, idx):
         ctx.shape, ctx.idx = x.shape, idx
-        return x[idx]
+        return take(x, idx)
 
     @staticmethod
     def backward(ctx, g):
         gx = np.zeros(ctx.shape, g.dtype)
-        if is_basic(ctx.idx):
-            gx[ctx.idx] = g
+        view, idx = _target(gx, ctx.idx)
+        if is_basic(idx):
+            view[idx] = g
         else:
             # an index array may name one element many times: np.add.at accumulates
-            np.add.at(gx, ctx.idx, g)
+            np.add.at(view, idx, g)
         return gx, None
+
+
+class Select(GetItem):
+    """x[i] with an int: one slice of x"""
+
+    backward_name = "SelectBackward0"
+
+
+class Slice(GetItem):
+    """x[a:b:c]: a strided piece of x"""
+
+    backward_name = "SliceBackward0"
+
+
+class AddDim(GetItem):
+    """x[None]: a new size-1 dim"""
+
+    backward_name = "UnsqueezeBackward0"
+
+
+def getitem_function(idx):
+    """The Function recording x[idx], named as torch names it (after the last step taken)."""
+    if not is_basic(idx):
+        return GetItem
+    items = idx if isinstance(idx, tuple) else (idx,)
+    for i in reversed(items):
+        if i is Ellipsis or (isinstance(i, slice) and i == slice(None)):
+            continue
+        if i is None:
+            return AddDim
+        return Slice if isinstance(i, slice) else Select
+    return Slice
 
 
 class SetItem(Primitive):
@@ -41,7 +134,8 @@ class SetItem(Primitive):
     def forward(ctx, x, idx, v):
         ctx.idx = idx
         out = x.copy()
-        out[idx] = v
+        view, last = _target(out, idx)
+        view[last] = v
         return out
 
     @staticmethod
@@ -49,6 +143,50 @@ class SetItem(Primitive):
         gx = None
         if ctx.needs_input_grad[0]:
             gx = g.copy()
-            gx[ctx.idx] = 0
-        gv = g[ctx.idx] if ctx.needs_input_grad[2] else None
+            view, last = _target(gx, ctx.idx)
+            view[last] = 0
+        gv = take(g, ctx.idx) if ctx.needs_input_grad[2] else None
         return gx, None, gv
+
+
+class CopySlices(Primitive):
+    """An in-place op on a view, seen from the view's root tensor: z = x with the region
+    ``view_fn(x)`` replaced by v.  dz/dx = g with that region zeroed, dz/dv = g's region.
+
+    The forward writes into x's memory (that is what the in-place op does); the caller
+    bumps the version counter, so any node that saved x notices."""
+
+    backward_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, v, view_fn):
+        ctx.fn = view_fn
+        view_fn(x)[...] = v
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gx = g.copy()
+            ctx.fn(gx)[...] = 0
+        gv = ctx.fn(g) if ctx.needs_input_grad[1] else None
+        return gx, gv, None
+
+
+class AsView(Primitive):
+    """z = view_fn(x), a view of x rebuilt after x changed in place;  dz/dx = g put back
+    into the viewed region (zeros elsewhere)"""
+
+    backward_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, x, view_fn):
+        ctx.shape, ctx.fn = x.shape, view_fn
+        return view_fn(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = np.zeros(ctx.shape, g.dtype)
+        ctx.fn(gx)[...] = g
+        return gx, None

@@ -40,3 +40,15 @@ class Matmul(Primitive):
             if ctx.b1:
                 gb = gb[..., 0]
         return ga, gb
+
+
+class Dot(Matmul):
+    """z = a · b for two vectors;  dz/da = g·b, dz/db = g·a"""
+
+    backward_name = "DotBackward0"
+
+
+class Mv(Matmul):
+    """z = A @ v (matrix times vector);  dL/dA = g vᵀ, dL/dv = Aᵀ g"""
+
+    backward_name = "MvBackward0"

@@ -1,4 +1,6 @@
 """Reductions.  ``axes`` is a tuple of non-negative dims (already checked) or None for all."""
+import warnings
+
 import numpy as np
 
 from ..autograd.function import Primitive
@@ -31,6 +33,12 @@ class Sum(Primitive):
             None, None
 
 
+class SumAll(Sum):
+    """z = Σ over every element (``x.sum()``);  dz/dx = 1"""
+
+    backward_name = "SumBackward0"
+
+
 class Mean(Primitive):
     """z = Σ x / n;  dz/dx = 1/n"""
 
@@ -47,6 +55,12 @@ class Mean(Primitive):
     def backward(ctx, g):
         g = _restore(g, ctx.shape, ctx.axes, ctx.keepdim) / ctx.n
         return np.broadcast_to(g, ctx.shape), None, None
+
+
+class MeanAll(Mean):
+    """z = mean of every element (``x.mean()``);  dz/dx = 1/n"""
+
+    backward_name = "MeanBackward0"
 
 
 class AMax(Primitive):
@@ -77,12 +91,31 @@ class AMin(AMax):
     reduce = staticmethod(np.amin)
 
 
+class MaxAll(AMax):
+    """z = max of every element (``x.max()``);  ties share the gradient evenly, as in torch"""
+
+    backward_name = "MaxBackward1"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        hit = x == out
+        # only the hits are written (torch fills them in), so the rest stay exactly 0
+        return np.where(hit, g / hit.sum(), np.zeros((), g.dtype)), None, None
+
+
+class MinAll(AMin):
+    """z = min of every element (``x.min()``);  ties share the gradient evenly, as in torch"""
+
+    backward_name = "MinBackward1"
+    backward = MaxAll.backward
+
+
 class MaxDim(Primitive):
     """z = x[argmax] along dim;  dz/dx = 1 at the selected index only"""
 
     backward_name = "MaxBackward0"
     select = staticmethod(np.argmax)
-    _multi = True
 
     @classmethod
     def forward(cls, ctx, x, dim, keepdim):
@@ -119,24 +152,80 @@ class Var(Primitive):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
         n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
-        centered = x - np.mean(x, axis=axes, keepdims=True)
+        if n - correction <= 0:
+            name = "std" if isinstance(ctx, Std._Node) else "var"
+            warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                          "less than the reduction factor (input numel divided by output "
+                          "numel).", UserWarning, stacklevel=4)
+        # shift by one element of each reduced slice first: the variance does not change,
+        # and a slice of equal values gives exactly 0 (as torch's Welford update does)
+        first = tuple(slice(0, 1) if axes is None or i in axes else slice(None)
+                      for i in range(x.ndim))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shifted = x - x[first] if x.size else x
+            centered = shifted - np.mean(shifted, axis=axes, keepdims=True)
         ctx.save_for_backward(centered)
-        ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, max(n - correction, 0)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        # 1/(n - correction), +inf when there are no degrees of freedom left (as torch)
+        ctx.scale = 1.0 / (n - correction) if n - correction > 0 else float("inf")
         with np.errstate(divide="ignore", invalid="ignore"):
             sq = np.sum(centered * centered, axis=axes, keepdims=keepdim)
-            return (sq / ctx.denom).astype(x.dtype, copy=False)
+            out = sq / (n - correction) if n - correction > 0 else sq * ctx.scale
+            return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         (centered,) = ctx.saved_tensors
         g = _restore(g, centered.shape, ctx.axes, ctx.keepdim)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return g * (2 * ctx.scale) * centered, None, None, None
+
+
+class Norm2(Primitive):
+    """z = √(Σ x²);  dz/dx = x / z  (taken as 0 where z = 0, as torch does)"""
+
+    backward_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+        ctx.save_for_backward(x, out)
+        ctx.axes = axes
+        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        g = g.reshape(out.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return g * (2 / ctx.denom) * centered, None, None, None
+            scale = np.where(out == 0, 0, g / out)
+        return x * scale, None, None
+
+
+class Std(Var):
+    """z = √var(x);  dz/dx = (x - x̄) / ((n - correction)·z)  (0 where z = 0, as torch)"""
+
+    backward_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        var = Var.forward(ctx, x, axes, correction, True)
+        out = np.sqrt(var)
+        ctx.out = out
+        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        (centered,) = ctx.saved_tensors
+        g = g.reshape(ctx.out.shape)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            scale = np.where(ctx.out == 0, 0, g * ctx.scale / ctx.out)
+        return centered * scale, None, None, None
 
 
 def logsumexp_array(x, axis, keepdims):
     """log Σ e^x computed as m + log Σ e^(x - m), m = max x, so nothing overflows."""
-    m = np.amax(x, axis=axis, keepdims=True)
+    m = np.amax(x, axis=axis, keepdims=True, initial=-np.inf)
     m = np.where(np.isfinite(m), m, 0)
     with np.errstate(divide="ignore"):
         out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
@@ -167,7 +256,7 @@ class Softmax(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
+        e = np.exp(x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf))
         out = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
@@ -186,7 +275,7 @@ class LogSoftmax(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - np.amax(x, axis=dim, keepdims=True)
+        shifted = x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim

@@ -35,6 +35,30 @@ class Permute(Primitive):
         return np.transpose(g, np.argsort(ctx.dims)), None
 
 
+class Squeeze(Reshape):
+    """z = x without some size-1 dims;  dz/dx = g reshaped back"""
+
+    backward_name = "SqueezeBackward0"
+
+
+class Unsqueeze(Reshape):
+    """z = x with a new size-1 dim;  dz/dx = g reshaped back"""
+
+    backward_name = "UnsqueezeBackward0"
+
+
+class Transpose(Permute):
+    """z = x with two dims swapped;  dz/dx = g with them swapped back"""
+
+    backward_name = "TransposeBackward0"
+
+
+class T(Permute):
+    """z = xᵀ (``x.t()``);  dz/dx = gᵀ"""
+
+    backward_name = "TBackward0"
+
+
 class Expand(Primitive):
     """z = x broadcast to a larger shape;  dz/dx = g summed over the broadcast dims"""
 
@@ -86,11 +110,40 @@ class Cat(Primitive):
         return (None, *np.split(g, ctx.bounds, axis=ctx.dim))
 
 
+class Stack(Primitive):
+    """z = [x0, x1, ...] along a new dim;  dz/dxi = the i-th slice of g along that dim"""
+
+    backward_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *np.moveaxis(g, ctx.dim, 0))
+
+
+class Unbind(Primitive):
+    """zi = x[..., i, ...] along dim (all of them);  dz/dx = the gi stacked back"""
+
+    backward_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return tuple(np.moveaxis(x, dim, 0))
+
+    @staticmethod
+    def backward(ctx, *gs):
+        return np.stack(gs, axis=ctx.dim), None
+
+
 class Split(Primitive):
     """zi = consecutive pieces of x along dim;  dz/dx = the pieces of g put back together"""
 
     backward_name = "SplitWithSizesBackward0"
-    _multi = True
 
     @staticmethod
     def forward(ctx, x, sizes, dim):
@@ -101,3 +154,9 @@ class Split(Primitive):
     @staticmethod
     def backward(ctx, *gs):
         return np.concatenate(gs, axis=ctx.dim), None, None
+
+
+class SplitEqual(Split):
+    """``split(int)``: pieces of one size (the last may be smaller)"""
+
+    backward_name = "SplitBackward0"
