@@ -174,7 +174,12 @@ def _promote(a, b, op, true_div=False):
 
 
 def _binary(fn, a, b, op, reverse=False, true_div=False):
-    a, b = _promote(a, b, op, true_div)
+    ad = a.data.dtype
+    if isinstance(b, Tensor):
+        if b.data.dtype is not ad or (true_div and ad.kind != "f"):
+            a, b = _promote(a, b, op, true_div)
+    elif type(b) is not builtins.float or ad.kind != "f":
+        a, b = _promote(a, b, op, true_div)
     try:
         return fn.apply(b, a) if reverse else fn.apply(a, b)
     except ValueError as e:

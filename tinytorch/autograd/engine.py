@@ -12,6 +12,7 @@ No recursion anywhere, so a chain of 100,000 ops is fine.
 import numpy as np
 
 from . import function as _function
+from .function import BackwardNode as Node
 from .grad_mode import STATE
 
 
@@ -118,7 +119,7 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
             if edge is None:
                 continue
             nxt = edge[0]
-            if isinstance(nxt, _function.BackwardNode):
+            if isinstance(nxt, Node):
                 deps[nxt] = deps.get(nxt, 0) + 1
                 if nxt not in seen:
                     seen.add(nxt)
@@ -144,24 +145,36 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
                     for k in ks:
                         results[k] = g
         in_grads = None
-        if out_grads is not None and any(g is not None for g in out_grads):
+        if out_grads is not None and (out_grads[0] is not None or len(out_grads) > 1
+                                      and any(g is not None for g in out_grads)):
             if node._out_meta is not None:  # several outputs: some may have had no grad
                 out_grads = _zeros_for_missing(node, out_grads)
-            in_grads = node._run_backward(out_grads)
+            if node._raw and node._fn is not None:
+                in_grads = node._fn.backward(node, *out_grads)
+                if type(in_grads) is not tuple:
+                    in_grads = (in_grads,)
+                if len(in_grads) != len(node.next_functions):
+                    in_grads = node._check_count(in_grads)
+            else:
+                in_grads = node._run_backward(out_grads)
             if anomaly:
                 _check_anomaly(node, in_grads)
-            if not retain_graph:
-                node._release()
+            if not retain_graph and node._saved is not None:
+                node._saved = node._saved_meta = None
+                node._freed = True
         if tracer is not None:
             tracer(node, out_grads, in_grads)
+        metas = node._in_meta
         for i, edge in enumerate(node.next_functions):
             if edge is None:
                 continue
             nxt, nr = edge
             g = in_grads[i] if in_grads is not None else None
             if g is not None:
-                g = _fit(node, i, g, node._in_meta[i])
-            if isinstance(nxt, _function.BackwardNode):
+                m = metas[i]
+                if type(g) is not np.ndarray or g.shape != m[0] or g.dtype != m[1]:
+                    g = _fit(node, i, g, m)
+            if isinstance(nxt, Node):
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:

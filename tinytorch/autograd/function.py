@@ -33,29 +33,24 @@ Tensor = None  # filled in by tinytorch.tensor (import cycle)
 _make = None
 
 
-class _SavedMeta:
-    """What is needed to tell, at backward time, that a saved tensor was modified in place."""
+def _saved_meta(t):
+    """What is needed to tell, at backward time, that a saved tensor was modified in place:
+    its version counter, the version it had, and who made it (for the message)."""
+    fn = t.grad_fn
+    return (t._vc, t._vc[0], None if fn is None else type(fn), t._output_nr)
 
-    __slots__ = ("vc", "version", "shape", "dtype", "producer")
 
-    def __init__(self, t):
-        self.vc = t._vc
-        self.version = t._vc[0]
-        self.shape = t.data.shape
-        self.dtype = t.data.dtype
-        self.producer = "a leaf" if t.grad_fn is None else f"output {t._output_nr} of " \
-            f"{type(t.grad_fn).__name__}"
-
-    def check(self):
-        if self.vc[0] != self.version:
-            from .._dtype import FROM_NP
-            shape = list(self.shape)
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [tensor of shape {shape}, dtype={FROM_NP[self.dtype]}], "
-                f"which is {self.producer}, is at version {self.vc[0]}; expected version "
-                f"{self.version} instead. Hint: clone() the tensor before modifying it in place, "
-                "or use the out-of-place op.")
+def _check_version(meta, arr):
+    vc, version, producer, nr = meta
+    if vc[0] != version:
+        from .._dtype import FROM_NP
+        who = "a leaf" if producer is None else f"output {nr} of {producer.__name__}"
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [tensor of shape {list(arr.shape)}, "
+            f"dtype={FROM_NP.get(arr.dtype, arr.dtype)}], which is {who}, is at version "
+            f"{vc[0]}; expected version {version} instead. Hint: clone() the tensor before "
+            "modifying it in place, or use the out-of-place op.")
 
 
 _FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
@@ -100,9 +95,9 @@ class BackwardNode:
             if self._freed:
                 raise RuntimeError(_FREED_MSG)
             return ()
-        for meta in self._saved_meta:
-            if meta is not None:
-                meta.check()
+        for meta, arr in zip(self._saved_meta, self._saved):
+            if meta is not None and meta[0][0] != meta[1]:
+                _check_version(meta, arr)
         if self._raw:
             return self._saved
         return tuple(None if s is None else _make(s) for s in self._saved)
@@ -125,16 +120,16 @@ class BackwardNode:
         for x in self._to_save:
             meta = None
             if isinstance(x, Tensor):
-                meta, x = _SavedMeta(x), x.data
-            elif isinstance(x, np.ndarray):
+                meta, x = _saved_meta(x), x.data
+            elif type(x) is np.ndarray:
                 for t in args:
                     if isinstance(t, Tensor) and t.data is x:
-                        meta = _SavedMeta(t)
+                        meta = _saved_meta(t)
                         break
                 else:
                     for t in outs:
                         if t.data is x:
-                            meta = _SavedMeta(t)
+                            meta = _saved_meta(t)
                             break
             saved.append(x)
             metas.append(meta)
@@ -148,6 +143,14 @@ class BackwardNode:
             self._saved_meta = None
             self._freed = True
 
+    def _check_count(self, out):
+        """Extra trailing Nones are allowed (as in torch); anything else is an error."""
+        n = len(self.next_functions)
+        if len(out) < n or any(g is not None for g in out[n:]):
+            raise RuntimeError(f"function {type(self).__name__} returned an incorrect "
+                               f"number of gradients (expected {n}, got {len(out)})")
+        return out[:n]
+
     def _run_backward(self, grads):
         """Call the Function's backward with one gradient per output; return one per input."""
         fn = self._fn
@@ -159,12 +162,8 @@ class BackwardNode:
                 out = fn.backward(self, *(None if g is None else _make(g) for g in grads))
         if not isinstance(out, tuple):
             out = (out,)
-        n = len(self.next_functions)
-        if len(out) != n:
-            if len(out) < n or any(g is not None for g in out[n:]):
-                raise RuntimeError(f"function {type(self).__name__} returned an incorrect "
-                                   f"number of gradients (expected {n}, got {len(out)})")
-            out = out[:n]
+        if len(out) != len(self.next_functions):
+            out = self._check_count(out)
         if not self._raw:
             out = tuple(g.data if isinstance(g, Tensor) else g for g in out)
         return out
@@ -198,25 +197,71 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        track = False
-        if STATE.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    track = True
-                    break
-        node = cls._Node()
-        if track:
-            node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad
-                                          for a in args)
-        elif not cls._raw:
-            node.needs_input_grad = (False,) * len(args)
         if cls._raw:
-            out = cls.forward(node, *[a.data if isinstance(a, Tensor) else a for a in args])
-        else:
-            from .grad_mode import no_grad
-            with no_grad():
-                out = cls.forward(node, *args)
+            # built-in: unwrap to arrays; record a node only if some input requires grad
+            track = False
+            arrays = []
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays.append(a.data)
+                    if a._requires_grad:
+                        track = True
+                else:
+                    arrays.append(a)
+            node = cls._Node()
+            if track and STATE.enabled:
+                node.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad
+                                                       for a in args])
+                out = cls.forward(node, *arrays)
+                if type(out) is np.ndarray and node._non_diff is None:
+                    if out.dtype.kind not in "fc":
+                        _not_float(cls, out)
+                    t = _make(out)
+                    t._requires_grad = True
+                    t.grad_fn = node
+                    _link_inputs(node, args, needs)
+                    if node._to_save:
+                        node._store_saved(args, (t,))
+                    if STATE.anomaly:
+                        node._trace = "".join(traceback.format_stack()[:-1])
+                    return t
+                return _wrap_outputs(cls, node, args, out, True)
+            out = cls.forward(node, *arrays)
+            if type(out) is np.ndarray:
+                return _make(out)
+            return _wrap_outputs(cls, node, args, out, False)
+        track = STATE.enabled and any(isinstance(a, Tensor) and a._requires_grad
+                                      for a in args)
+        node = cls._Node()
+        node.needs_input_grad = tuple(track and isinstance(a, Tensor) and a._requires_grad
+                                      for a in args)
+        from .grad_mode import no_grad
+        with no_grad():
+            out = cls.forward(node, *args)
         return _wrap_outputs(cls, node, args, out, track)
+
+
+def _link_inputs(node, args, needs):
+    """Record, for each input, the edge the engine follows and the shape/dtype it expects."""
+    nf, meta = [], []
+    for a, need in zip(args, needs):
+        if need:
+            if a._view is not None and a._view[2] != a._vc[0]:
+                a._refresh_view()  # its memory changed in place: rebuild its history
+            fn = a.grad_fn
+            nf.append((fn, a._output_nr) if fn is not None else (a, 0))
+            d = a.data
+            meta.append((d.shape, d.dtype))
+        else:
+            nf.append(None)
+            meta.append(None)
+    node.next_functions = tuple(nf)
+    node._in_meta = tuple(meta)
+
+
+def _not_float(cls, out):
+    raise RuntimeError(f"{cls.__name__}: only floating point tensors can require gradients, "
+                       f"but the output has dtype {out.dtype}")
 
 
 def _to_array(o, cls):
@@ -250,19 +295,7 @@ def _wrap_outputs(cls, node, args, out, track):
             t._output_nr = i
         outs.append(t)
     if track:
-        nf, meta = [], []
-        for a, need in zip(args, node.needs_input_grad):
-            if need:
-                if a._view is not None and a._view[2] != a._vc[0]:
-                    a._refresh_view()  # its memory changed in place: rebuild its history
-                fn = a.grad_fn
-                nf.append((fn, a._output_nr) if fn is not None else (a, 0))
-                meta.append((a.data.shape, a.data.dtype))
-            else:
-                nf.append(None)
-                meta.append(None)
-        node.next_functions = tuple(nf)
-        node._in_meta = tuple(meta)
+        _link_inputs(node, args, node.needs_input_grad)
         if multi:
             node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
         if node._to_save:
