@@ -21,12 +21,14 @@ from .autograd import trace_backward
 from .autograd.function import BackwardNode
 from .tensor import Tensor
 
+# "Courier": a font name every dot knows the metrics of (graphviz-pure has none for the
+# generic "monospace", so labels would overflow their boxes); SVG viewers fall back to monospace
 _STYLE = {
-    "op": dict(shape="box", style="filled", fillcolor="lightgray", fontname="monospace"),
-    "leaf": dict(shape="oval", style="filled", fillcolor="lightblue", fontname="monospace"),
-    "param": dict(shape="oval", style="filled", fillcolor="orange", fontname="monospace"),
+    "op": dict(shape="box", style="filled", fillcolor="lightgray", fontname="Courier"),
+    "leaf": dict(shape="oval", style="filled", fillcolor="lightblue", fontname="Courier"),
+    "param": dict(shape="oval", style="filled", fillcolor="orange", fontname="Courier"),
     "output": dict(shape="oval", style="filled", fillcolor="darkolivegreen1",
-                   fontname="monospace"),
+                   fontname="Courier"),
 }
 
 
