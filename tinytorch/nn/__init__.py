@@ -22,3 +22,13 @@ __all__ = ["Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Lin
            "Sigmoid", "GELU", "SiLU", "Softplus", "ELU", "Softmax", "LogSoftmax",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
            "BCELoss", "BCEWithLogitsLoss", "functional", "init", "utils"]
+
+# layers for images and sequences
+from .attention import MultiheadAttention  # noqa: E402
+from .conv import Conv2d  # noqa: E402
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm  # noqa: E402
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: E402
+from .sparse import Embedding  # noqa: E402
+
+__all__ += ["Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
+            "BatchNorm2d", "BatchNorm3d", "LayerNorm", "Embedding", "MultiheadAttention"]

@@ -542,3 +542,15 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
     out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)
     return _finish(out, reduction, unbatched)
 
+
+# --- images and sequences (conv.py, pooling.py, normalization.py, sparse.py, attention.py) ---
+from .conv import conv2d  # noqa: E402
+from .pooling import (adaptive_avg_pool2d, avg_pool2d, max_pool2d,  # noqa: E402
+                      max_pool2d_with_indices)
+from .normalization import batch_norm, layer_norm  # noqa: E402
+from .sparse import embedding  # noqa: E402
+from .attention import scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d",
+            "adaptive_avg_pool2d", "batch_norm", "layer_norm", "embedding",
+            "scaled_dot_product_attention"]
