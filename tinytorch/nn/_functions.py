@@ -57,7 +57,12 @@ class Linear(Primitive):
         need = ctx.needs_input_grad
         if need:
             ctx.save_for_backward(w if need[0] else None, x if need[1] else None)
-        out = np.matmul(x, w.T)
+        if x.ndim > 2:
+            # one 2-D matmul over the flattened batch dims (a batched matmul of many small
+            # matrices is far slower)
+            out = np.matmul(x.reshape(-1, x.shape[-1]), w.T).reshape(*x.shape[:-1], -1)
+        else:
+            out = np.matmul(x, w.T)
         if b is not None:
             out += b
         return out
@@ -66,9 +71,12 @@ class Linear(Primitive):
     def backward(ctx, g):
         w, x = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = np.matmul(g, w) if need[0] else None
-        gw = gb = None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+        gx = None
+        if need[0]:
+            gx = np.matmul(g2, w).reshape(*g.shape[:-1], w.shape[1]) if g.ndim > 2 \
+                else np.matmul(g, w)
+        gw = gb = None
         if need[1]:
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
             gw = np.matmul(g2.T, x2)
