@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import FROM_NP, result_type
-from .autograd import function
+from .autograd import engine, function
 from .autograd.grad_mode import STATE
 from .functions import elementwise as E
 from .functions import index as I
@@ -509,6 +509,12 @@ class Tensor:
     # --- autograd --------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
+        if gradient is None and inputs is None and not create_graph and self._requires_grad \
+                and self.data.size == 1:
+            # the usual loss.backward(): seed with 1 and run the engine directly
+            engine.run_backward([self], [np.ones(self.data.shape, self.data.dtype)],
+                                retain_graph=builtins.bool(retain_graph))
+            return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -781,7 +787,7 @@ class Tensor:
         return E.Sigmoid.apply(_floating(self))
 
     def relu(self):
-        if self.data.dtype == np.bool_:
+        if self.data.dtype.kind == "b":
             raise RuntimeError("relu: Boolean inputs not supported for relu")
         return E.Relu.apply(self)
 
@@ -1088,6 +1094,14 @@ class Tensor:
 
     # --- indexing --------------------------------------------------------------------
     def __getitem__(self, idx):
+        if isinstance(idx, Tensor) and idx.data.ndim == 1 and idx.data.dtype == np.int64 \
+                and self.data.ndim:
+            # fast path for the commonest pattern: rows picked by an index tensor
+            # (mini-batches, embeddings)
+            try:
+                return I.GetItem.apply(self, idx.data)
+            except IndexError as e:
+                raise _index_error(e) from None
         idx = _index(idx)
         try:
             out = I.getitem_function(idx).apply(self, idx)

@@ -1,4 +1,5 @@
 """Reductions.  ``axes`` is a tuple of non-negative dims (already checked) or None for all."""
+import math
 import warnings
 
 import numpy as np
@@ -15,6 +16,14 @@ def _restore(g, shape, axes, keepdim):
     return np.expand_dims(g, axes)
 
 
+def _spread(g, shape):
+    """g copied to every position of ``shape`` (a fresh array: cheaper than broadcast_to,
+    and safe to hand on)."""
+    out = np.empty(shape, g.dtype)
+    out[...] = g
+    return out
+
+
 class Sum(Primitive):
     """z = Σ x;  dz/dx = 1 for every summed element"""
 
@@ -24,13 +33,12 @@ class Sum(Primitive):
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         if x.dtype.kind in "biu":
-            return np.sum(x, axis=axes, keepdims=keepdim, dtype=np.int64)
-        return np.sum(x, axis=axes, keepdims=keepdim)
+            return x.sum(axis=axes, keepdims=keepdim, dtype=np.int64)
+        return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        return np.broadcast_to(_restore(g, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape), \
-            None, None
+        return _spread(_restore(g, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape), None, None
 
 
 class SumAll(Sum):
@@ -47,14 +55,14 @@ class Mean(Primitive):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
         ctx.n = n
-        return np.mean(x, axis=axes, keepdims=keepdim)
+        return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
         g = _restore(g, ctx.shape, ctx.axes, ctx.keepdim) / ctx.n
-        return np.broadcast_to(g, ctx.shape), None, None
+        return _spread(g, ctx.shape), None, None
 
 
 class MeanAll(Mean):
@@ -151,7 +159,7 @@ class Var(Primitive):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
         if n - correction <= 0:
             name = "std" if isinstance(ctx, Std._Node) else "var"
             warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "

@@ -233,13 +233,17 @@ def _reduce(ctx, loss, reduction, denom=None):
         return np.asarray(total)
     n = loss.size if denom is None else denom
     ctx.denom = n
-    with np.errstate(divide="ignore", invalid="ignore"):
+    if n:
+        return np.asarray(total / n, dtype=loss.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a mean over nothing is nan
         return np.asarray(total / n, dtype=loss.dtype)
 
 
 def _upstream(ctx, g):
     """Gradient reaching each unreduced loss element."""
     if ctx.reduction == "mean":
+        if ctx.denom:
+            return g / np.asarray(ctx.denom, g.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             return g / np.asarray(ctx.denom, g.dtype)
     return g
@@ -419,8 +423,9 @@ class CrossEntropy(Primitive):
     @staticmethod
     def forward(ctx, x, y, w, wy, keep, eps, probs, reduction, denom):
         # (a row whose max is ±inf gives nan, as in torch: there is no finite answer)
-        m = np.amax(x, axis=1, keepdims=True)
-        e = np.exp(x - m)
+        m = x.max(axis=1, keepdims=True)
+        e = x - m
+        np.exp(e, out=e)
         s = e.sum(axis=1, keepdims=True)
         lse = m + np.log(s)
         p = e
