@@ -10,26 +10,12 @@ median time per epoch over ``--runs`` runs (implementations interleaved) and the
 """
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
+from _util import torch  # PyTorch or None; puts this checkout first on sys.path, one thread
 
-import numpy as np  # noqa: E402
-
-import tinytorch  # noqa: E402
-
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
-try:  # one BLAS thread for numpy too, as for torch: small matmuls only lose from threading
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1)
-except ImportError:
-    pass
+import tinytorch
 
 LR = 0.1
 

@@ -1,15 +1,18 @@
-"""Small helpers shared by the examples: command-line flags, accuracy, decision-boundary plots.
+"""Small helpers shared by the examples: command-line flags, the train/test split, the
+training loop of moons.py with a progress bar, accuracy, decision-boundary plots.
 
 Only the public tinytorch API is used here, exactly as a user's own script would use it.
 matplotlib is imported inside ``plot_decision_boundary`` so ``--no-plots`` never pays for it.
 """
 import argparse
+import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 import tinytorch as torch
-from tinytorch.utils.data import DataLoader
+from tinytorch.utils.data import DataLoader, random_split
 
 
 def parse_args(argv, description, epochs, hidden, lr, out=None, seed=0, extra=None):
@@ -26,6 +29,15 @@ def parse_args(argv, description, epochs, hidden, lr, out=None, seed=0, extra=No
     if extra is not None:
         extra(p)
     return p.parse_args(argv)
+
+
+def split_train_test(dataset, seed, batch_size=32):
+    """A random 80% / 20% split into training and test set (the same for the same seed), and
+    a loader that deals the training set out in shuffled mini-batches, as in moons.py.
+    Returns (train_set, test_set, loader)."""
+    train_set, test_set = random_split(dataset, [0.8, 0.2],
+                                       generator=torch.Generator().manual_seed(seed))
+    return train_set, test_set, DataLoader(train_set, batch_size=batch_size, shuffle=True)
 
 
 def train_epoch(model, loader, loss_fn, optimizer):
@@ -46,6 +58,17 @@ def train_epoch(model, loader, loss_fn, optimizer):
     return loss_sum / seen, correct / seen
 
 
+def fit(model, loader, loss_fn, optimizer, epochs):
+    """``epochs`` calls of ``train_epoch`` (a classifier's), with a progress bar showing each
+    epoch's loss and training accuracy.  Returns the last epoch's (loss, accuracy)."""
+    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch")
+    for epoch in bar:
+        loss, acc = train_epoch(model, loader, loss_fn, optimizer)
+        bar.set_postfix(epoch=epoch, loss=f"{loss:.4f}", acc=f"{acc:.3f}")
+    bar.close()
+    return loss, acc
+
+
 def evaluate(model, dataset):
     """The model's outputs on a whole dataset in one batch, and the targets (no graph)."""
     x, y = next(iter(DataLoader(dataset, batch_size=len(dataset))))
@@ -57,6 +80,16 @@ def evaluate(model, dataset):
 def accuracy(logits, y):
     """Fraction of rows whose largest logit is at the true class."""
     return (logits.argmax(dim=1) == y).float().mean().item()
+
+
+def report_done(start, files=()):
+    """Print the files written and the seconds since ``start`` (a ``time.perf_counter()``
+    reading); returns the seconds."""
+    for f in files:
+        print(f"wrote {f}")
+    seconds = time.perf_counter() - start
+    print(f"done in {seconds:.1f} s")
+    return seconds
 
 
 def predict_classes(model, x):

@@ -12,13 +12,13 @@ import time
 
 import numpy as np
 from sklearn.datasets import make_blobs
-from tqdm import tqdm
 
 import tinytorch as torch
 from tinytorch import nn
-from tinytorch.utils.data import DataLoader, TensorDataset, random_split
+from tinytorch.utils.data import TensorDataset
 
-from _common import accuracy, evaluate, parse_args, plot_decision_boundary, train_epoch
+from _common import (accuracy, evaluate, fit, parse_args, plot_decision_boundary, report_done,
+                     split_train_test)
 
 
 def main(argv=None):
@@ -36,19 +36,13 @@ def main(argv=None):
     X, y = make_blobs(n_samples=200 * k, centers=centers, cluster_std=0.8,
                       random_state=args.seed)
     data = TensorDataset(torch.tensor(X, dtype=torch.float32), torch.tensor(y))
-    train_set, test_set = random_split(data, [0.8, 0.2],
-                                       generator=torch.Generator().manual_seed(args.seed))
-    loader = DataLoader(train_set, batch_size=32, shuffle=True)
+    train_set, test_set, loader = split_train_test(data, args.seed)
 
     model = nn.Sequential(nn.Linear(2, args.hidden), nn.ReLU(), nn.Linear(args.hidden, k))
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
-    bar = tqdm(range(1, args.epochs + 1), desc="training", unit="epoch")
-    for epoch in bar:
-        loss, acc = train_epoch(model, loader, loss_fn, optimizer)
-        bar.set_postfix(epoch=epoch, loss=f"{loss:.4f}", acc=f"{acc:.3f}")
-    bar.close()
+    fit(model, loader, loss_fn, optimizer, args.epochs)
 
     logits, y_test = evaluate(model, test_set)
     test_acc = accuracy(logits, y_test)
@@ -69,10 +63,7 @@ def main(argv=None):
         files.append(plot_decision_boundary(
             model, X, y, args.out / "decision_boundary.png",
             f"blobs: {k} classes, softmax MLP, test accuracy {test_acc:.3f}"))
-    for f in files:
-        print(f"wrote {f}")
-    seconds = time.perf_counter() - start
-    print(f"done in {seconds:.1f} s")
+    seconds = report_done(start, files)
     return {"test_accuracy": test_acc, "cross_entropy": ce, "nll_of_log_softmax": nll,
             "files": files, "seconds": seconds}
 

@@ -11,13 +11,12 @@ import time
 
 import numpy as np
 from sklearn.datasets import load_digits
-from tqdm import tqdm
 
 import tinytorch as torch
 from tinytorch import nn
-from tinytorch.utils.data import DataLoader, TensorDataset, random_split
+from tinytorch.utils.data import TensorDataset
 
-from _common import accuracy, evaluate, parse_args, train_epoch
+from _common import accuracy, evaluate, fit, parse_args, report_done, split_train_test
 
 
 def confusion_matrix(pred, target, n):
@@ -35,19 +34,13 @@ def main(argv=None):
     digits = load_digits()
     X = torch.tensor(digits.data / 16.0, dtype=torch.float32)     # (1797, 64) in [0, 1]
     y = torch.tensor(digits.target)                                # (1797,) int64 labels
-    train_set, test_set = random_split(TensorDataset(X, y), [0.8, 0.2],
-                                       generator=torch.Generator().manual_seed(args.seed))
-    loader = DataLoader(train_set, batch_size=32, shuffle=True)
+    train_set, test_set, loader = split_train_test(TensorDataset(X, y), args.seed)
 
     model = nn.Sequential(nn.Linear(64, args.hidden), nn.ReLU(), nn.Linear(args.hidden, 10))
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
-    bar = tqdm(range(1, args.epochs + 1), desc="training", unit="epoch")
-    for epoch in bar:
-        loss, acc = train_epoch(model, loader, loss_fn, optimizer)
-        bar.set_postfix(epoch=epoch, loss=f"{loss:.4f}", acc=f"{acc:.3f}")
-    bar.close()
+    loss, _ = fit(model, loader, loss_fn, optimizer, args.epochs)
 
     logits, y_test = evaluate(model, test_set)
     test_acc = accuracy(logits, y_test)
@@ -57,8 +50,7 @@ def main(argv=None):
     for i, row in enumerate(cm):
         print(f"  {i:>2}  " + " ".join(f"{v:>3}" if v else "  ." for v in row))
     print(f"test accuracy: {test_acc:.4f} ({len(test_set)} held-out images)")
-    seconds = time.perf_counter() - start
-    print(f"done in {seconds:.1f} s")
+    seconds = report_done(start)
     return {"test_accuracy": test_acc, "train_loss": loss, "confusion_matrix": cm,
             "seconds": seconds}
 

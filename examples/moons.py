@@ -19,7 +19,7 @@ from tinytorch import nn
 from tinytorch.utils.data import DataLoader, TensorDataset, random_split
 from tinytorch.viz import make_dot, render
 
-from _common import accuracy, parse_args, plot_decision_boundary
+from _common import accuracy, parse_args, plot_decision_boundary, report_done
 
 
 def make_model(hidden):
@@ -87,10 +87,7 @@ def main(argv=None):
         files.append(plot_decision_boundary(
             model, X, y, args.out / "decision_boundary.png",
             f"tinytorch MLP 2-{args.hidden}-{args.hidden}-2, test accuracy {test_acc:.3f}"))
-    for f in files:
-        print(f"wrote {f}")
-    seconds = time.perf_counter() - start
-    print(f"done in {seconds:.1f} s")
+    seconds = report_done(start, files)
     return {"test_accuracy": test_acc, "train_loss": loss_sum / seen, "files": files,
             "seconds": seconds}
 

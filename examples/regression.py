@@ -23,7 +23,7 @@ import tinytorch as torch
 from tinytorch import nn
 from tinytorch.utils.data import DataLoader, TensorDataset
 
-from _common import evaluate, parse_args, train_epoch
+from _common import evaluate, parse_args, report_done, train_epoch
 
 
 def r2_score(pred, target):
@@ -80,8 +80,7 @@ def main(argv=None):
     print(f"held-out RMSE {rmse:.1f} (spread of the targets: {target.std().item():.1f})")
     print(f"held-out R²: model {r2:.3f} | always the training mean {r2_mean:.3f} | "
           f"exact least-squares line {r2_linear:.3f}")
-    seconds = time.perf_counter() - start
-    print(f"done in {seconds:.1f} s")
+    seconds = report_done(start)
     return {"r2": r2, "r2_mean_baseline": r2_mean, "r2_least_squares": r2_linear,
             "rmse": rmse, "seconds": seconds}
 

@@ -14,6 +14,13 @@ def _abs_index(idx, n):
     return idx + n if idx < 0 else idx
 
 
+def _renumber(container, mods):
+    """Register ``mods`` as the children of ``container``, named "0", "1", ... again."""
+    container._modules.clear()
+    for i, m in enumerate(mods):
+        container._modules[str(i)] = m
+
+
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(a, b)(x) == b(a(x))``.
 
@@ -56,11 +63,7 @@ class Sequential(Module):
                 delattr(self, key)
         else:
             delattr(self, self._key(idx))
-        # keep the names 0..n-1
-        mods = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, list(self._modules.values()))  # keep the names 0..n-1
 
     def __len__(self):
         return len(self._modules)
@@ -111,9 +114,7 @@ class Sequential(Module):
             index += n
         mods = list(self._modules.values())
         mods.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, mods)
         return self
 
     def extend(self, sequential):
@@ -157,10 +158,7 @@ class ModuleList(Module):
                 delattr(self, str(k))
         else:
             delattr(self, self._key(idx))
-        mods = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, list(self._modules.values()))
 
     def __len__(self):
         return len(self._modules)

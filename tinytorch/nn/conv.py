@@ -12,7 +12,6 @@ is the dot product of W[o] (shape (C, kh, kw)) with the input patch under it:
 >>> conv(tinytorch.randn(4, 1, 28, 28)).shape
 tinytorch.Size([4, 8, 28, 28])
 """
-import math
 import numbers
 
 import numpy as np
@@ -242,13 +241,8 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a = √5 gives bound √3·√(2/(1 + 5))/√fan_in = 1/√fan_in
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        # weight and bias uniform in ±1/√fan_in (kaiming_uniform_ with a = √5)
+        init._reset_weight_and_bias_(self.weight, self.bias)
 
     def _pads(self):
         if self.padding == "valid":

@@ -164,6 +164,25 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
+def _reset_weight_and_bias_(weight, bias, zero_bias_without_inputs=False):
+    """torch's default initialisation of a Linear or Conv layer (its ``reset_parameters``).
+
+    kaiming_uniform_ with a = √5 has gain² = 2/(1 + 5), so its bound √3·gain/√fan_in is
+    1/√fan_in; the bias (if any) is uniform in the same ±1/√fan_in.  With fan_in = 0 (a layer
+    without inputs) the bias is zeroed if ``zero_bias_without_inputs`` (Linear) and otherwise
+    left as it is (Conv), as torch does.
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is None:
+        return
+    fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+    if fan_in > 0:
+        bound = 1 / math.sqrt(fan_in)
+        uniform_(bias, -bound, bound)
+    elif zero_bias_without_inputs:
+        uniform_(bias, 0, 0)
+
+
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std²) with std = gain/√fan (He initialisation)."""
     _check(tensor, "kaiming_normal_")

@@ -1,6 +1,4 @@
 """Linear and Identity layers."""
-import math
-
 from .. import _dtype
 from ..tensor import empty
 from . import functional as F
@@ -43,13 +41,8 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a = √5: gain² = 2/(1 + 5), so bound = √3·gain/√fan_in
-        # = 1/√fan_in; the bias uses the same bound
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        # weight and bias uniform in ±1/√in_features (kaiming_uniform_ with a = √5)
+        init._reset_weight_and_bias_(self.weight, self.bias, zero_bias_without_inputs=True)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)

@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..tensor import _make
-from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_lr, _check_nonneg,
-                        _new_step, _scalar)
+from .optimizer import Optimizer, _addcmul_, _check_hparams, _count_step, _grad, _new_step, _scalar
 
 __all__ = ["Adagrad"]
 
@@ -23,11 +22,8 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
-        _check_lr(lr)
-        _check_nonneg(lr_decay, "lr_decay")
-        _check_nonneg(weight_decay, "weight_decay")
-        _check_nonneg(initial_accumulator_value, "initial_accumulator_value")
-        _check_nonneg(eps, "epsilon")
+        _check_hparams(lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                       initial_accumulator_value=initial_accumulator_value, epsilon=eps)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)
@@ -55,14 +51,8 @@ class Adagrad(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state = self._init_state(p, group)
-                step_t = state["step"].data
-                step_t += 1
-                step = float(step_t)
-                theta, g = p.data, p.grad.data
-                if maximize:
-                    g = np.negative(g)
-                if weight_decay != 0:
-                    g = _add_scaled(g, theta, weight_decay)
+                step = _count_step(state)
+                theta, g = p.data, _grad(p, maximize, weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
                 s = state["sum"].data
                 _addcmul_(s, g, g, 1)

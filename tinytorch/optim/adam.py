@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_lr, _check_nonneg, _lerp_,
-                        _new_step, _scalar, _zeros_like)
+from .optimizer import (Optimizer, _addcmul_, _check_hparams, _check_nonneg, _count_step,
+                        _grad, _lerp_, _new_step, _scalar, _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -25,8 +25,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
-        _check_lr(lr)
-        _check_nonneg(eps, "epsilon")
+        _check_hparams(lr, epsilon=eps)
         if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
@@ -60,21 +59,18 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = _zeros_like(p)
                     if amsgrad:
                         state["max_exp_avg_sq"] = _zeros_like(p)
-                theta, g = p.data, p.grad.data
-                if maximize:
-                    g = np.negative(g)
-                step_t = state["step"].data
-                step_t += 1
-                if weight_decay != 0:
-                    if decoupled:
+                step = _count_step(state)
+                theta = p.data
+                if decoupled:  # AdamW: θ ← θ (1 − lr λ), and g is left without decay
+                    g = _grad(p, maximize, 0)
+                    if weight_decay != 0:
                         theta *= 1 - lr * weight_decay
-                    else:
-                        g = _add_scaled(g, theta, weight_decay)
+                else:
+                    g = _grad(p, maximize, weight_decay)
                 m, v = state["exp_avg"].data, state["exp_avg_sq"].data
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
                 _addcmul_(v, g, g, 1 - beta2)
-                step = float(step_t)
                 step_size = lr / (1 - beta1 ** step)
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:

@@ -69,6 +69,32 @@ def _check_nonneg(value, what):
         raise ValueError(f"Invalid {what} value: {value}")
 
 
+def _check_hparams(lr, **nonneg):
+    """Validate ``lr`` and then each ``name=value`` that must be >= 0, in the order given
+    (so the first bad one is the one reported, as in torch)."""
+    _check_lr(lr)
+    for what, value in nonneg.items():
+        _check_nonneg(value, what)
+
+
+def _grad(p, maximize, weight_decay):
+    """The gradient a step uses: ``p.grad`` itself, or a new array when it is negated
+    (maximize) or has L2 decay added (g + λθ).  ``p.grad`` is never written to."""
+    g = p.grad.data
+    if maximize:
+        g = np.negative(g)
+    if weight_decay != 0:
+        g = _add_scaled(g, p.data, weight_decay)
+    return g
+
+
+def _count_step(state):
+    """t <- t + 1 in the state's step counter (in place); returns t as a float."""
+    step_t = state["step"].data
+    step_t += 1
+    return float(step_t)
+
+
 def _new_step():
     """A fresh step counter: a 0-d float tensor as in torch (float64 only when that is the
     default dtype)."""

@@ -1,7 +1,7 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients."""
 import numpy as np
 
-from .optimizer import (Optimizer, _add_scaled, _addcmul_, _check_lr, _check_nonneg, _lerp_,
+from .optimizer import (Optimizer, _addcmul_, _check_hparams, _count_step, _grad, _lerp_,
                         _new_step, _scalar, _zeros_like)
 
 __all__ = ["RMSprop"]
@@ -25,11 +25,8 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
-        _check_lr(lr)
-        _check_nonneg(eps, "epsilon")
-        _check_nonneg(momentum, "momentum")
-        _check_nonneg(weight_decay, "weight_decay")
-        _check_nonneg(alpha, "alpha")
+        _check_hparams(lr, epsilon=eps, momentum=momentum, weight_decay=weight_decay,
+                       alpha=alpha)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
@@ -53,13 +50,8 @@ class RMSprop(Optimizer):
                         state["momentum_buffer"] = _zeros_like(p)
                     if centered:
                         state["grad_avg"] = _zeros_like(p)
-                theta, g = p.data, p.grad.data
-                if maximize:
-                    g = np.negative(g)
-                step_t = state["step"].data
-                step_t += 1
-                if weight_decay != 0:
-                    g = _add_scaled(g, theta, weight_decay)
+                _count_step(state)
+                theta, g = p.data, _grad(p, maximize, weight_decay)
                 v = state["square_avg"].data
                 v *= alpha
                 _addcmul_(v, g, g, 1 - alpha)

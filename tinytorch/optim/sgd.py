@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..tensor import _make
-from .optimizer import Optimizer, _add_scaled, _check_lr, _check_nonneg, _scalar
+from .optimizer import Optimizer, _add_scaled, _check_hparams, _scalar
 
 __all__ = ["SGD"]
 
@@ -23,9 +23,7 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
                  fused=None):
-        _check_lr(lr)
-        _check_nonneg(momentum, "momentum")
-        _check_nonneg(weight_decay, "weight_decay")
+        _check_hparams(lr, momentum=momentum, weight_decay=weight_decay)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach, differentiable=differentiable, fused=fused)
@@ -43,6 +41,7 @@ class SGD(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue
+                # inline rather than optimizer._grad: plain SGD is the cheapest step there is
                 d = p.grad.data
                 fresh = False  # is d a temporary we may overwrite?
                 if maximize:
