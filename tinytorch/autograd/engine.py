@@ -70,10 +70,11 @@ def _check_anomaly(node, grads):
                                f"{i}th output.\nIts forward was called at:\n{where}")
 
 
-def _accumulate_leaf(t, g):
+def _accumulate_leaf(t, g, owned=False):
     if t.grad is None:
-        # a copy: the engine may hand the same array to several places
-        t.grad = _function._make(g.copy())
+        # unless the engine made g just for this leaf, copy it: a backward may hand the
+        # same array to several places
+        t.grad = _function._make(g if owned else g.copy())
     else:
         t.grad = _function._make(t.grad.data + g)
 
@@ -96,6 +97,7 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
     results = [None] * (len(inputs) if inputs is not None else 0)
 
     buffers = {}
+    leaves = {}
     deps = {}
     start = []
     for t, g in zip(roots, grads):
@@ -178,14 +180,25 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * _n_outputs(nxt)
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                        buffers[nxt] = [g] if nxt._out_meta is None else \
+                            [g if k == nr else None for k in range(len(nxt._out_meta))]
+                    else:
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
                     ready.append(nxt)
             elif g is not None:
-                _deliver_leaf(nxt, g, capture, results, accumulate)
+                # a leaf: sum its contributions here and deliver once, at the end (its
+                # hooks then see the total gradient, as torch's AccumulateGrad does)
+                entry = leaves.get(id(nxt))
+                if entry is None:
+                    leaves[id(nxt)] = [nxt, g, False]
+                else:
+                    entry[1] = entry[1] + g
+                    entry[2] = True  # a fresh array, nobody else holds it
+    for t, g, owned in leaves.values():
+        _deliver_leaf(t, g, capture, results, accumulate, owned)
     return results
 
 
@@ -193,7 +206,7 @@ def _n_outputs(node):
     return len(node._out_meta) if node._out_meta is not None else 1
 
 
-def _deliver_leaf(t, g, capture, results, accumulate):
+def _deliver_leaf(t, g, capture, results, accumulate, owned=False):
     if capture is not None:
         ks = capture.get(id(t))
         if ks is not None:
@@ -204,7 +217,8 @@ def _deliver_leaf(t, g, capture, results, accumulate):
             out = hook(_function._make(g))
             if out is not None:
                 g = out.data
-        _accumulate_leaf(t, g)
+                owned = False
+        _accumulate_leaf(t, g, owned)
 
 
 def _run_hooks(node, out_grads):

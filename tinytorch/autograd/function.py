@@ -95,11 +95,12 @@ class BackwardNode:
             if self._freed:
                 raise RuntimeError(_FREED_MSG)
             return ()
-        for meta, arr in zip(self._saved_meta, self._saved):
+        saved = self._saved
+        for meta in self._saved_meta:
             if meta is not None and meta[0][0] != meta[1]:
-                _check_version(meta, arr)
+                _check_version(meta, saved[self._saved_meta.index(meta)])
         if self._raw:
-            return self._saved
+            return saved
         return tuple(None if s is None else _make(s) for s in self._saved)
 
     def mark_non_differentiable(self, *outputs):
@@ -135,6 +136,26 @@ class BackwardNode:
             metas.append(meta)
         self._to_save = ()
         self._saved = tuple(saved)
+        self._saved_meta = tuple(metas)
+
+    def _store_raw(self, args, out):
+        """_store_saved for a built-in: everything saved is an array (or a number / None);
+        an array that is an input's or the output's data gets its version remembered."""
+        saved = self._to_save
+        metas = []
+        for x in saved:
+            m = None
+            if type(x) is np.ndarray:
+                for t in args:
+                    if isinstance(t, Tensor) and t.data is x:
+                        m = _saved_meta(t)
+                        break
+                else:
+                    if out.data is x:
+                        m = (out._vc, 0, type(self), 0)
+            metas.append(m)
+        self._to_save = ()
+        self._saved = saved
         self._saved_meta = tuple(metas)
 
     def _release(self):
@@ -198,20 +219,34 @@ class Function:
     @classmethod
     def apply(cls, *args):
         if cls._raw:
-            # built-in: unwrap to arrays; record a node only if some input requires grad
+            # built-in: one pass over the inputs unwraps them to arrays and notes, for each,
+            # whether it needs grad, the edge backward follows and the shape/dtype the
+            # engine will check its gradient against
+            node = cls._Node()
+            arrays, needs, edges, metas = [], [], [], []
             track = False
-            arrays = []
             for a in args:
                 if isinstance(a, Tensor):
-                    arrays.append(a.data)
+                    d = a.data
                     if a._requires_grad:
+                        if a._view is not None and a._view[2] != a._vc[0]:
+                            a._refresh_view()  # its memory changed in place: new history
+                            d = a.data
                         track = True
+                        fn = a.grad_fn
+                        needs.append(True)
+                        edges.append((fn, a._output_nr) if fn is not None else (a, 0))
+                        metas.append((d.shape, d.dtype))
+                        arrays.append(d)
+                        continue
+                    arrays.append(d)
                 else:
                     arrays.append(a)
-            node = cls._Node()
+                needs.append(False)
+                edges.append(None)
+                metas.append(None)
             if track and STATE.enabled:
-                node.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad
-                                                       for a in args])
+                node.needs_input_grad = tuple(needs)
                 out = cls.forward(node, *arrays)
                 if type(out) is np.ndarray and node._non_diff is None:
                     if out.dtype.kind not in "fc":
@@ -219,9 +254,10 @@ class Function:
                     t = _make(out)
                     t._requires_grad = True
                     t.grad_fn = node
-                    _link_inputs(node, args, needs)
+                    node.next_functions = tuple(edges)
+                    node._in_meta = tuple(metas)
                     if node._to_save:
-                        node._store_saved(args, (t,))
+                        node._store_raw(args, t)
                     if STATE.anomaly:
                         node._trace = "".join(traceback.format_stack()[:-1])
                     return t
