@@ -53,5 +53,21 @@ def numel(t):
     return t.numel()
 
 
-from . import nn, optim, utils  # noqa: E402
-from .serialization import load, save  # noqa: E402
+# nn, optim, utils and save/load load on first use (PEP 562), so `import tinytorch` stays
+# quick for scripts that only need tensors and autograd
+_LAZY = {"nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz",
+         "save": "serialization", "load": "serialization"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        mod = importlib.import_module(f".{_LAZY[name]}", __name__)
+        value = mod if _LAZY[name] == name else getattr(mod, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'tinytorch' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
