@@ -388,6 +388,7 @@ sys.path.insert(0, sys.argv[2])
 import tinytorch
 
 path = sys.argv[1]
+save = tinytorch.save  # loads tinytorch.serialization now, not in the forked children
 
 
 def state(step):
@@ -403,7 +404,7 @@ for line in sys.stdin:
         if pid == 0:
             step = int(arg)
             while True:
-                tinytorch.save(state(step), path)
+                save(state(step), path)
                 step += 1
         print(pid, flush=True)
     else:             # reap the killed child
