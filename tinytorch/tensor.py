@@ -2,6 +2,7 @@
 ``grad_fn``).  Every differentiable method below calls one primitive Function
 (tinytorch/functions/) or is a short composite of them."""
 import builtins
+import re
 import weakref
 
 import numpy as np
@@ -237,9 +238,27 @@ def _index_item(i):
     return i
 
 
-def _index_error(e):
-    msg = str(e).replace("axis", "dimension").replace("array", "tensor")
+def _index_error(e, shape=None, idx=None):
+    msg = str(e)
+    m = re.search(r"along axis (\d+); size of axis is (\d+) but size of corresponding "
+                  r"boolean axis is (\d+)", msg)
+    if m is not None and shape is not None:
+        # numpy's words for a bool mask of the wrong shape -> torch's
+        items = idx if isinstance(idx, tuple) else (idx,)
+        if isinstance(idx, I.Steps):  # the mask indexes what the first step selected
+            items, shape = idx[1], np.broadcast_to(0, shape)[idx[0]].shape
+        mask = next((i for i in items if isinstance(i, np.ndarray) and i.dtype == np.bool_),
+                    None)
+        mshape = list(mask.shape) if mask is not None else "?"
+        d, n, k = m.groups()
+        return IndexError(f"index: The shape of the mask {mshape} does not match the shape "
+                          f"of the indexed tensor {list(shape)} (a boolean index of size {k} "
+                          f"at dimension {d}, where the tensor has size {n})")
+    msg = msg.replace("axis", "dimension").replace("array", "tensor")
     return IndexError(f"index: {msg}")
+
+
+_add, _mul = E.Add.apply, E.Mul.apply
 
 
 class Tensor:
@@ -414,8 +433,12 @@ class Tensor:
     def clone(self):
         return E.Clone.apply(self)
 
-    def contiguous(self):
-        return self
+    def contiguous(self, memory_format=None):
+        """Self if its elements are already in row-major order, else a row-major copy (so
+        that ``x.t().contiguous().view(-1)`` works, as in torch)."""
+        if self.data.flags.c_contiguous:
+            return self
+        return E.Clone.apply(self)  # ndarray.copy() is row-major
 
     def is_contiguous(self):
         return self.data.flags.c_contiguous
@@ -520,6 +543,11 @@ class Tensor:
 
     # --- arithmetic -------------------------------------------------------------------
     def __add__(self, other):
+        if type(other) is Tensor and other.data.dtype is self.data.dtype:
+            try:
+                return _add(self, other)
+            except ValueError:
+                pass  # not broadcastable: _binary says so properly
         return _binary(E.Add, self, other, "add")
 
     def __radd__(self, other):
@@ -536,6 +564,11 @@ class Tensor:
         return _binary(E.Sub, self, other, "sub", reverse=True)
 
     def __mul__(self, other):
+        if type(other) is Tensor and other.data.dtype is self.data.dtype:
+            try:
+                return _mul(self, other)
+            except ValueError:
+                pass  # not broadcastable: _binary says so properly
         return _binary(E.Mul, self, other, "mul")
 
     def __rmul__(self, other):
@@ -597,6 +630,9 @@ class Tensor:
         if a.data.dtype == np.bool_:
             raise _not_implemented(kernel, np.bool_)
         x, y = (_raw(b), a.data) if reverse else (a.data, _raw(b))
+        if a.data.dtype.kind in "iu" and not np.all(y):
+            # numpy quietly gives 0 for an integer division by zero; torch raises
+            raise RuntimeError(f"ZeroDivisionError ({op}: integer division by zero)")
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.asarray(ufunc(x, y))
         return _make(out.astype(a.data.dtype, copy=False))
@@ -878,6 +914,10 @@ class Tensor:
         return R.LogSoftmax.apply(x, _dim(dim, self.data.ndim, "log_softmax"))
 
     def norm(self, p=2, dim=None, keepdim=False):
+        if self.data.dtype.kind != "f":
+            raise RuntimeError("linalg.vector_norm: Expected a floating point or complex "
+                               "tensor as input. Got "
+                               f"{_TORCH_TYPE.get(self.data.dtype.name, self.dtype)}")
         if p == 2:
             return R.Norm2.apply(_floating(self), _dims(dim, self.data.ndim, "norm"), keepdim)
         if p == 1:
@@ -1007,6 +1047,8 @@ class Tensor:
         return self.reshape(shape[:d] + inner + shape[d + 1:])
 
     def expand(self, *sizes):
+        if not sizes:
+            raise TypeError('expand() missing 1 required positional arguments: "size"')
         sizes = _shape_args(sizes, "expand")
         shape = self.data.shape
         if len(sizes) < len(shape):
@@ -1106,7 +1148,7 @@ class Tensor:
         try:
             out = I.getitem_function(idx).apply(self, idx)
         except IndexError as e:
-            raise _index_error(e) from None
+            raise _index_error(e, self.data.shape, idx) from None
         if I.is_basic(idx):
             _view_of(self, out, lambda a: a[idx])
         return out
@@ -1252,10 +1294,14 @@ class Tensor:
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from .random import _gen
+        if self.data.dtype.kind != "f":  # numpy would truncate the draws to integers
+            raise _not_implemented("check_uniform_bounds", self.data.dtype)
         return self._fill_random(_gen(generator).uniform(a, b, self.data.shape), "uniform_")
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from .random import _gen
+        if self.data.dtype.kind != "f":
+            raise _not_implemented("normal_kernel_cpu", self.data.dtype)
         return self._fill_random(_gen(generator).normal(mean, std, self.data.shape),
                                  "normal_")
 

@@ -79,7 +79,12 @@ class GetItem(Primitive):
     @staticmethod
     def forward(ctx, x, idx):
         ctx.shape, ctx.idx = x.shape, idx
-        return take(x, idx)
+        out = take(x, idx)
+        if not out.flags.c_contiguous and not is_basic(idx):
+            # advanced indexing makes a new array: torch's is row-major, numpy's may not be
+            # (x[:, [0, 1]]), and .view() on it must work as it does in torch
+            out = np.ascontiguousarray(out)
+        return out
 
     @staticmethod
     def backward(ctx, g):

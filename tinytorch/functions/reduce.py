@@ -57,6 +57,9 @@ class Mean(Primitive):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
         ctx.n = n
+        if n == 0:  # the mean of nothing is 0/0 = nan (as torch), without numpy's warning
+            with np.errstate(invalid="ignore"):
+                return np.sum(x, axis=axes, keepdims=keepdim) / n
         return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
@@ -171,7 +174,7 @@ class Var(Primitive):
                       for i in range(x.ndim))
         with np.errstate(divide="ignore", invalid="ignore"):
             shifted = x - x[first] if x.size else x
-            centered = shifted - np.mean(shifted, axis=axes, keepdims=True)
+            centered = shifted - np.mean(shifted, axis=axes, keepdims=True) if x.size else x
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdim = axes, keepdim
         # 1/(n - correction), +inf when there are no degrees of freedom left (as torch)
@@ -264,8 +267,9 @@ class Softmax(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf))
-        out = e / np.sum(e, axis=dim, keepdims=True)
+        with np.errstate(invalid="ignore"):  # a +inf input gives nan (inf - inf), as torch
+            e = np.exp(x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf))
+            out = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -283,8 +287,9 @@ class LogSoftmax(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        with np.errstate(invalid="ignore", divide="ignore"):  # +inf / all -inf: nan, as torch
+            shifted = x - np.amax(x, axis=dim, keepdims=True, initial=-np.inf)
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out

@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 
-from .. import _dtype
 from ..random import _gen
 from ..tensor import Tensor, _broadcast_error, _make, _promote
 from . import _functions as P
@@ -269,8 +268,11 @@ def _pair(input, target, op):
         raise err
     x, y = _promote(input, target, op)
     if x.data.dtype.kind != "f":
-        x = x.to(_dtype.get_default_dtype())
-        y = y.to(x.dtype)
+        # torch has no integer kernel: an integer regression loss is almost always a
+        # forgotten .float() on both operands
+        raise NotImplementedError(f'"{op}" not implemented for \'{_type_word(x.data)}\' '
+                                  f"(input {input.dtype}, target {target.dtype}; expected "
+                                  "a floating point input or target)")
     return x, y
 
 
@@ -379,10 +381,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.data.shape != input.data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    if input.data.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(input.data)}' "
+                                  "(expected floating point logits)")
+    if target.data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type "
+                           f"{_type_word(target.data)} (the target must be floating point, "
+                           f"got {target.dtype})")
     x, y = _promote(input, target, op)
-    if x.data.dtype.kind != "f":
-        x = x.to(_dtype.get_default_dtype())
-        y = y.to(x.dtype)
     dt = x.data.dtype
     w = _broadcast_weight(weight, x.data.shape, dt, op)
     pw = _broadcast_weight(pos_weight, x.data.shape, dt, op, "pos_weight")
