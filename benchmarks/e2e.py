@@ -3,8 +3,9 @@
     python benchmarks/e2e.py [--runs 5]
 
 The same script runs in a fresh process per round: once as written, and with ``tinytorch``
-(and its submodules) resolving to ``torch``, with torch's default threads and with one.  Wall time includes starting
-Python and every import.  Prints the median over ``--runs`` rounds and the ratio.
+(and its submodules) resolving to ``torch``, with torch's default threads and with one.
+Wall time includes starting Python and every import.  Prints the median over ``--runs``
+rounds and the ratios.
 """
 import argparse
 import os

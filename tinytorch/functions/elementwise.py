@@ -247,7 +247,7 @@ class MaskedFill(Primitive):
 
 
 class MaskedFillTensor(MaskedFill):
-    """masked_fill with a 0-d tensor as the value"""
+    """z = mask ? v : x (v a 0-d tensor);  dz/dx = g where not mask, dz/dv = Σ g where mask"""
 
     backward_name = "MaskedFillBackward1"
 

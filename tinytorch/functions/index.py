@@ -99,19 +99,19 @@ class GetItem(Primitive):
 
 
 class Select(GetItem):
-    """x[i] with an int: one slice of x"""
+    """z = x[i] with an int;  dz/dx = g put back at position i, zeros elsewhere"""
 
     backward_name = "SelectBackward0"
 
 
 class Slice(GetItem):
-    """x[a:b:c]: a strided piece of x"""
+    """z = x[a:b:c];  dz/dx = g put back where the slice was read, zeros elsewhere"""
 
     backward_name = "SliceBackward0"
 
 
 class AddDim(GetItem):
-    """x[None]: a new size-1 dim"""
+    """z = x[None] (a new size-1 dim);  dz/dx = g without that dim"""
 
     backward_name = "UnsqueezeBackward0"
 

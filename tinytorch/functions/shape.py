@@ -157,6 +157,6 @@ class Split(Primitive):
 
 
 class SplitEqual(Split):
-    """``split(int)``: pieces of one size (the last may be smaller)"""
+    """zi = equal pieces of x (``split(int)``, the last may be smaller);  dz/dx = the gs joined"""
 
     backward_name = "SplitBackward0"

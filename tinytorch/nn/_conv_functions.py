@@ -296,7 +296,7 @@ class Normalize(Primitive):
 
 
 class LayerNormFn(Normalize):
-    """layer_norm: Normalize over the last dims (see Normalize for the derivative)."""
+    """y = (x - μ)/σ over the last dims;  dx = (N·dx̂ - Σdx̂ - x̂·Σ(dx̂·x̂)) / (N·σ)"""
 
     backward_name = "NativeLayerNormBackward0"
 
