@@ -336,10 +336,6 @@ class Tensor:
     def _version(self):
         return self._vc[0]
 
-    @property
-    def is_floating_point_(self):
-        return self.data.dtype.kind == "f"
-
     def is_floating_point(self):
         return self.data.dtype.kind == "f"
 
