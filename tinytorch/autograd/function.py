@@ -142,17 +142,20 @@ class BackwardNode:
         """_store_saved for a built-in: everything saved is an array (or a number / None);
         an array that is an input's or the output's data gets its version remembered."""
         saved = self._to_save
+        tensors = None
         metas = []
         for x in saved:
             m = None
             if type(x) is np.ndarray:
-                for t in args:
-                    if isinstance(t, Tensor) and t.data is x:
-                        m = _saved_meta(t)
-                        break
+                if out.data is x:
+                    m = (out._vc, 0, type(self), 0)
                 else:
-                    if out.data is x:
-                        m = (out._vc, 0, type(self), 0)
+                    if tensors is None:
+                        tensors = [t for t in args if isinstance(t, Tensor)]
+                    for t in tensors:
+                        if t.data is x:
+                            m = _saved_meta(t)
+                            break
             metas.append(m)
         self._to_save = ()
         self._saved = saved

@@ -504,6 +504,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     One fused op: log-softmax through log-sum-exp, so large logits give exact losses, and
     the gradient is softmax - target (weighted and scaled by the reduction).
     """
+    if weight is None and ignore_index == -100 and not label_smoothing and \
+            reduction == "mean" and size_average is None and reduce is None and \
+            isinstance(input, Tensor) and isinstance(target, Tensor):
+        # the everyday case: (N, C) float logits, (N,) int64 classes all in range
+        xd, t = input.data, target.data
+        if xd.ndim == 2 and t.ndim == 1 and t.dtype == np.int64 and xd.dtype.kind == "f" \
+                and t.shape[0] == xd.shape[0] > 0 and 0 <= t.min() and t.max() < xd.shape[1]:
+            return P.CrossEntropy.apply(input, t, None, None, None, 0.0, False, "mean",
+                                        t.shape[0])
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "cross_entropy")
     _tensor(target, "cross_entropy", "target")

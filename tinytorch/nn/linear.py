@@ -45,7 +45,8 @@ class Linear(Module):
         init._reset_weight_and_bias_(self.weight, self.bias, zero_bias_without_inputs=True)
 
     def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
+        params = self._parameters  # (direct: skips Module.__getattr__ on the hot path)
+        return F.linear(input, params["weight"], params["bias"])
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
