@@ -251,14 +251,14 @@ class Function:
             if track and STATE.enabled:
                 node.needs_input_grad = tuple(needs)
                 out = cls.forward(node, *arrays)
+                node.next_functions = tuple(edges)
+                node._in_meta = tuple(metas)
                 if type(out) is np.ndarray and node._non_diff is None:
                     if out.dtype.kind not in "fc":
                         _not_float(cls, out)
                     t = _make(out)
                     t._requires_grad = True
                     t.grad_fn = node
-                    node.next_functions = tuple(edges)
-                    node._in_meta = tuple(metas)
                     if node._to_save:
                         node._store_raw(args, t)
                     if STATE.anomaly:
@@ -334,7 +334,8 @@ def _wrap_outputs(cls, node, args, out, track):
             t._output_nr = i
         outs.append(t)
     if track:
-        _link_inputs(node, args, node.needs_input_grad)
+        if not node._raw:  # a built-in's apply has linked its inputs already
+            _link_inputs(node, args, node.needs_input_grad)
         if multi:
             node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
         if node._to_save:

@@ -395,6 +395,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return P.BinaryCrossEntropyWithLogits.apply(x, y, w, pw, reduction)
 
 
+def _class_weight(weight, C, op):
+    """Check a per-class weight: a tensor of shape (C,)."""
+    _tensor(weight, op, "weight")
+    if weight.data.shape != (C,):
+        raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
+                           f"or no classes but got weight tensor of shape: "
+                           f"{list(weight.data.shape)}")
+
+
 def _class_target(input, target, weight, ignore_index, op):
     """Check class-index targets for nll_loss / cross_entropy (class dim 1).
 
@@ -434,11 +443,7 @@ def _class_target(input, target, weight, ignore_index, op):
     C = xd.shape[1]
     w = None
     if weight is not None:
-        _tensor(weight, op, "weight")
-        if weight.data.shape != (C,):
-            raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
-                               f"or no classes but got weight tensor of shape: "
-                               f"{list(weight.data.shape)}")
+        _class_weight(weight, C, op)
         if weight.data.dtype != xd.dtype:
             raise RuntimeError(f"expected scalar type {_type_word(xd)} but found "
                                f"{_type_word(weight.data)} ({op}: weight and input must "
@@ -547,11 +552,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
     C = x.data.shape[1]
     w = None
     if weight is not None:
-        _tensor(weight, "cross_entropy", "weight")
-        if weight.data.shape != (C,):
-            raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
-                               f"or no classes but got weight tensor of shape: "
-                               f"{list(weight.data.shape)}")
+        _class_weight(weight, C, "cross_entropy")
         w = weight.data.astype(x.data.dtype, copy=False)
     denom = x.data.size // C if C else 0
     out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)
