@@ -107,11 +107,11 @@ class Program:
                                  f"{[tuple(x.shape) for x in xs]}: {e}") from e
         outs = list(out) if isinstance(out, (tuple, list)) else [out]
         for o in outs:
-            if o.data.size == 0 or o.data.size > MAX_NUMEL or \
-                    not np.all(np.isfinite(o.data)):
+            if o.numel() == 0 or o.numel() > MAX_NUMEL or \
+                    not np.all(np.isfinite(o.detach().numpy())):
                 return None
         if margin is not None:
-            self.margin = min(self.margin, margin([x.data for x in xs]))
+            self.margin = min(self.margin, margin([x.detach().numpy() for x in xs]))
         for i in args:
             self.used[i] = True
         self.entries.append(("op", text, tuple(args), fn))
@@ -127,7 +127,7 @@ class Program:
         return first
 
     def _bound(self, i):
-        big = float(np.abs(self.values[i].data).max())
+        big = float(np.abs(self.values[i].detach().numpy()).max())
         if big > BOUND:
             # a random target, not BOUND itself: two scaled nodes must not tie exactly
             c = float(self.rng.uniform(0.5, 1.0)) * BOUND / big
@@ -176,7 +176,7 @@ def _shape(p, i):
 
 
 def _arr(p, i):
-    return p.values[i].data
+    return p.values[i].detach().numpy()
 
 
 def _pick(draw, p, pred=None):
@@ -781,7 +781,7 @@ def op_view_inplace(draw, p):
     margin = None
     if how == "clamp_":
         def margin(v):
-            w = view(tt.tensor(v[0]).contiguous()).data
+            w = view(tt.tensor(v[0]).contiguous()).numpy()
             return min(_nonzero_min(w - c), _nonzero_min(w + c))
 
     def run(M, x, *v):
@@ -927,7 +927,7 @@ def _analytic(p):
     env = p.replay(tt, leaves)
     loss = p.loss(tt, env)
     loss.backward()
-    return env, loss, [np.zeros_like(a) if x.grad is None else x.grad.data
+    return env, loss, [np.zeros_like(a) if x.grad is None else x.grad.numpy()
                        for a, x in zip(p.leaves, leaves)]
 
 
@@ -959,7 +959,7 @@ def check_against_finite_differences(p):
     env, loss, grads = _analytic(p)
     # the graph replays to the values it was built from
     for k, (a, b) in enumerate(zip(env, p.values)):
-        np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-12,
+        np.testing.assert_allclose(a.detach().numpy(), b.numpy(), rtol=1e-12, atol=1e-12,
                                    err_msg=f"v{k} differs on replay\n{p!r}")
     for k, (g, a) in enumerate(zip(grads, p.leaves)):
         assert g.shape == a.shape and g.dtype == np.float64
@@ -980,9 +980,9 @@ def check_against_torch(torch, p):
     leaves = [torch.tensor(a, requires_grad=True) for a in p.leaves]
     env = p.replay(torch, leaves)
     for k, (a, b) in enumerate(zip(ours, env)):
-        b = b.detach().numpy()
-        assert a.data.shape == b.shape, f"v{k}: shape {a.data.shape} vs torch {b.shape}\n{p!r}"
-        np.testing.assert_allclose(a.data, b, rtol=1e-9, atol=1e-12,
+        a, b = a.numpy(), b.detach().numpy()
+        assert a.shape == b.shape, f"v{k}: shape {a.shape} vs torch {b.shape}\n{p!r}"
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12,
                                    err_msg=f"v{k} differs from torch\n{p!r}")
     p.loss(torch, env).backward()
     for k, (g, x) in enumerate(zip(grads, leaves)):
@@ -1064,13 +1064,14 @@ def test_regression_advanced_index_result_is_row_major_so_view_and_inplace_work(
     x = tt.tensor(x0, requires_grad=True)
     r, y, loss = build(tt, x)
     assert r.is_contiguous() and r.shape == (2, 3)
-    np.testing.assert_allclose(y.data, np.repeat(x0[0], 3, axis=1) / c)  # y saw the div_
+    # y saw the div_
+    np.testing.assert_allclose(y.detach().numpy(), np.repeat(x0[0], 3, axis=1) / c)
     loss.backward()
 
     def f(a):
         with tt.no_grad():
             return build(tt, tt.tensor(a))[2].item()
-    np.testing.assert_allclose(x.grad.data, _fd(f, x0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(x.grad.numpy(), _fd(f, x0), rtol=1e-6, atol=1e-8)
 
 
 def test_regression_advanced_index_layouts_match_torch():
@@ -1091,9 +1092,9 @@ def test_regression_contiguous_copies_what_is_not_row_major():
     assert same is x
     y = x.t().contiguous()
     assert y.is_contiguous() and y.grad_fn is not None
-    np.testing.assert_array_equal(y.view(-1).numpy(force=True), x.data.T.reshape(-1))
+    np.testing.assert_array_equal(y.view(-1).numpy(force=True), x.detach().numpy().T.reshape(-1))
     (y.view(-1) * tt.arange(6.0, dtype=tt.float64)).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.arange(6.0).reshape(3, 2).T)
+    np.testing.assert_array_equal(x.grad.numpy(), np.arange(6.0).reshape(3, 2).T)
 
 
 def test_regression_expand_needs_sizes():

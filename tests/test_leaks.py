@@ -118,13 +118,13 @@ def test_one_steps_graph_dies_with_its_last_reference():
             nodes = _graph_nodes(loss.grad_fn)
             assert len(nodes) >= 4  # cross_entropy, linear, relu, linear
             # what the nodes saved, less the arrays that live on (data, targets, weights)
-            alive = [x.data, y.data] + [p.data for p in model.parameters()]
+            alive = [x.numpy(), y.numpy()] + [p.detach().numpy() for p in model.parameters()]
             saved = [s for n in nodes for s in (n._saved or ()) if isinstance(s, np.ndarray)
                      and not any(s is a for a in alive)]
             assert saved  # the hidden activations at least
             loss.backward(retain_graph=keep_graph)
             opt.step()
-            refs = [weakref.ref(o) for o in [loss, out, out.data] + nodes + saved]
+            refs = [weakref.ref(o) for o in [loss, out, out.detach().numpy()] + nodes + saved]
             del out, loss, nodes, saved
             dead = [r() is None for r in refs]
             assert all(dead), f"{dead.count(False)} of {len(refs)} objects still alive " \

@@ -10,7 +10,7 @@ import tinytorch
 import tinytorch.nn.functional as F
 from tinytorch import nn
 from tinytorch.autograd import gradcheck
-from tinytorch.nn import _functions
+from tinytorch.functions.nn import erfc_array
 
 F64 = tinytorch.float64
 
@@ -81,17 +81,17 @@ def test_dropout_scales_in_training_and_is_identity_in_eval():
     drop = nn.Dropout(0.25)
     x = tinytorch.ones(200, 50, requires_grad=True)
     out = drop(x)
-    vals = np.unique(out.data)
+    vals = np.unique(out.detach().numpy())
     np.testing.assert_allclose(vals, [0.0, 1 / 0.75], rtol=1e-6)
-    frac = (out.data == 0).mean()
+    frac = (out.detach().numpy() == 0).mean()
     assert abs(frac - 0.25) < 0.02
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, out.data)   # same mask, same scale
+    np.testing.assert_array_equal(x.grad.numpy(), out.detach().numpy())  # same mask and scale
     drop.eval()
     assert drop(x) is x
     assert F.dropout(x, 0.5, training=False) is x
-    assert not F.dropout(tinytorch.ones(10), 1.0).data.any()
-    np.testing.assert_array_equal(F.dropout(tinytorch.ones(10), 0.0).data, np.ones(10))
+    assert not F.dropout(tinytorch.ones(10), 1.0).numpy().any()
+    np.testing.assert_array_equal(F.dropout(tinytorch.ones(10), 0.0).numpy(), np.ones(10))
 
 
 def test_dropout_reproducible_under_manual_seed_and_errors():
@@ -143,10 +143,10 @@ def test_activation_values_and_gradcheck(name):
 
 def test_erf_accuracy_over_the_whole_range():
     x = np.concatenate([np.linspace(-8, 8, 4001), [0.0, 1e-8, -1e-300, 30.0, -30.0]])
-    erfc = _functions.erfc_array(x)
+    erfc = erfc_array(x)
     ref = np.array([math.erfc(v) for v in x])
     np.testing.assert_allclose(erfc, ref, rtol=1e-12, atol=0)
-    assert _functions.erfc_array(np.array([40.0, -40.0])).tolist() == [0.0, 2.0]
+    assert erfc_array(np.array([40.0, -40.0])).tolist() == [0.0, 2.0]
 
 
 def test_activation_repr_like_torch():
@@ -199,14 +199,15 @@ def test_activation_errors():
 def test_softmax_modules_and_implicit_dim():
     x = rand64(2, 3, 4)
     out = nn.Softmax(dim=1)(x)
-    np.testing.assert_allclose(out.data.sum(axis=1), np.ones((2, 4)))
-    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(x).data,
-                               np.log(F.softmax(x, dim=-1).data), atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy().sum(axis=1), np.ones((2, 4)))
+    np.testing.assert_allclose(nn.LogSoftmax(dim=-1)(x).detach().numpy(),
+                               np.log(F.softmax(x, dim=-1).detach().numpy()), atol=1e-12)
     with pytest.warns(UserWarning, match="Implicit dimension"):
         implicit = nn.Softmax()(x)
-    np.testing.assert_allclose(implicit.data, F.softmax(x, dim=0).data)   # 3-D: dim 0
+    np.testing.assert_allclose(implicit.detach().numpy(),
+                               F.softmax(x, dim=0).detach().numpy())                # 3-D: dim 0
     with pytest.warns(UserWarning):
-        assert np.allclose(F.softmax(x[0]).data.sum(axis=1), 1)            # 2-D: dim 1
+        assert np.allclose(F.softmax(x[0]).detach().numpy().sum(axis=1), 1)  # 2-D: dim 1
     assert gradcheck(lambda t: F.log_softmax(t, 1), (rand64(2, 3),))
 
 
@@ -297,7 +298,7 @@ def test_calculate_gain():
 
 
 def _std(t):
-    return float(t.data.std())
+    return float(t.numpy().std())
 
 
 def test_init_fan_rules_bounds_and_stats():
@@ -306,30 +307,30 @@ def test_init_fan_rules_bounds_and_stats():
     fan_in, fan_out = 300, 600
     nn.init.xavier_uniform_(w, gain=2.0)
     b = 2.0 * math.sqrt(6 / (fan_in + fan_out))
-    assert np.abs(w.data).max() <= b and np.abs(w.data).max() > 0.99 * b
+    assert np.abs(w.numpy()).max() <= b and np.abs(w.numpy()).max() > 0.99 * b
     nn.init.xavier_normal_(w)
     assert _std(w) == pytest.approx(math.sqrt(2 / (fan_in + fan_out)), rel=0.02)
     nn.init.kaiming_uniform_(w, a=math.sqrt(5))
-    assert np.abs(w.data).max() <= 1 / math.sqrt(fan_in)
+    assert np.abs(w.numpy()).max() <= 1 / math.sqrt(fan_in)
     nn.init.kaiming_normal_(w, mode="fan_out", nonlinearity="relu")
     assert _std(w) == pytest.approx(math.sqrt(2 / fan_out), rel=0.02)
     nn.init.kaiming_uniform_(w, nonlinearity="tanh")
     assert _std(w) == pytest.approx(5 / 3 / math.sqrt(fan_in), rel=0.02)
     nn.init.uniform_(w, -2, 3)
-    assert w.data.min() >= -2 and w.data.max() <= 3
+    assert w.numpy().min() >= -2 and w.numpy().max() <= 3
     nn.init.normal_(w, 1.0, 0.5)
-    assert float(w.data.mean()) == pytest.approx(1.0, abs=0.01)
+    assert float(w.numpy().mean()) == pytest.approx(1.0, abs=0.01)
     nn.init.trunc_normal_(w, std=1.0, a=-0.5, b=0.5)
-    assert np.abs(w.data).max() <= 0.5
+    assert np.abs(w.numpy()).max() <= 0.5
     nn.init.constant_(w, 0.25)
-    assert np.all(w.data == 0.25)
-    assert nn.init.zeros_(w) is w and not w.data.any()
+    assert np.all(w.numpy() == 0.25)
+    assert nn.init.zeros_(w) is w and not w.numpy().any()
     nn.init.ones_(w)
-    assert np.all(w.data == 1)
+    assert np.all(w.numpy() == 1)
     e = nn.init.eye_(tinytorch.empty(3, 4))
-    np.testing.assert_array_equal(e.data, np.eye(3, 4))
+    np.testing.assert_array_equal(e.numpy(), np.eye(3, 4))
     q = nn.init.orthogonal_(tinytorch.empty(4, 6, dtype=F64))
-    np.testing.assert_allclose(q.data @ q.data.T, np.eye(4), atol=1e-12)
+    np.testing.assert_allclose(q.numpy() @ q.numpy().T, np.eye(4), atol=1e-12)
 
 
 def test_init_in_place_on_parameters_without_graph_and_errors():
@@ -349,9 +350,9 @@ def test_init_in_place_on_parameters_without_graph_and_errors():
 
 def test_init_generator_is_reproducible():
     g = tinytorch.Generator().manual_seed(5)
-    a = nn.init.uniform_(tinytorch.empty(10), generator=g).data.copy()
+    a = nn.init.uniform_(tinytorch.empty(10), generator=g).numpy().copy()
     g.manual_seed(5)
-    b = nn.init.uniform_(tinytorch.empty(10), generator=g).data
+    b = nn.init.uniform_(tinytorch.empty(10), generator=g).numpy()
     np.testing.assert_array_equal(a, b)
 
 
@@ -371,22 +372,22 @@ def _params_with_grads(seed=0):
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
 def test_clip_grad_norm_matches_the_definition(norm_type):
     ps = _params_with_grads()
-    flat = np.concatenate([p.grad.data.ravel() for p in ps if p.grad is not None])
+    flat = np.concatenate([p.grad.numpy().ravel() for p in ps if p.grad is not None])
     expect = np.linalg.norm(flat.astype(np.float64), ord=norm_type)
-    before = [p.grad.data.copy() for p in ps[:3]]
+    before = [p.grad.numpy().copy() for p in ps[:3]]
     total = nn.utils.clip_grad_norm_(ps, max_norm=0.5, norm_type=norm_type)
     assert isinstance(total, tinytorch.Tensor) and total.dim() == 0
     assert float(total) == pytest.approx(expect, rel=1e-5)
     coef = 0.5 / (expect + 1e-6)
     for p, g in zip(ps, before):
-        np.testing.assert_allclose(p.grad.data, g * coef, rtol=1e-5)
-    new = np.concatenate([p.grad.data.ravel() for p in ps[:3]])
+        np.testing.assert_allclose(p.grad.numpy(), g * coef, rtol=1e-5)
+    new = np.concatenate([p.grad.numpy().ravel() for p in ps[:3]])
     assert np.linalg.norm(new, ord=norm_type) == pytest.approx(0.5, rel=1e-4)
     # under the limit: untouched
-    again = [p.grad.data.copy() for p in ps[:3]]
+    again = [p.grad.numpy().copy() for p in ps[:3]]
     nn.utils.clip_grad_norm_(ps, max_norm=100.0, norm_type=norm_type)
     for p, g in zip(ps, again):
-        np.testing.assert_allclose(p.grad.data, g, rtol=1e-6)
+        np.testing.assert_allclose(p.grad.numpy(), g, rtol=1e-6)
 
 
 def test_clip_grad_norm_edge_cases():
@@ -404,15 +405,15 @@ def test_clip_grad_norm_edge_cases():
 
 def test_clip_grad_value_and_parameter_vectors():
     ps = _params_with_grads(1)
-    before = [p.grad.data.copy() for p in ps[:3]]
+    before = [p.grad.numpy().copy() for p in ps[:3]]
     assert nn.utils.clip_grad_value_(ps, 0.3) is None
     for p, g in zip(ps, before):
-        np.testing.assert_array_equal(p.grad.data, np.clip(g, -0.3, 0.3))
+        np.testing.assert_array_equal(p.grad.numpy(), np.clip(g, -0.3, 0.3))
     lin = nn.Linear(3, 2)
     vec = nn.utils.parameters_to_vector(lin.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.data[:6], lin.weight.data.ravel())
+    np.testing.assert_array_equal(vec.detach().numpy()[:6], lin.weight.detach().numpy().ravel())
     nn.utils.vector_to_parameters(vec * 2, lin.parameters())
-    np.testing.assert_allclose(lin.bias.data, vec.data[6:] * 2)
+    np.testing.assert_allclose(lin.bias.detach().numpy(), vec.detach().numpy()[6:] * 2)
     with pytest.raises(RuntimeError, match="8 elements"):
         nn.utils.vector_to_parameters(tinytorch.zeros(5), lin.parameters())

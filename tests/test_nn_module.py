@@ -328,19 +328,21 @@ def test_load_state_dict_copies_values_and_never_aliases():
     assert res.missing_keys == [] and res.unexpected_keys == []
     assert repr(res) == "<All keys matched successfully>"
     for (k, a), b in zip(dst.state_dict().items(), sd.values()):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
     w = dst.body[0].weight
-    arr = sd["body.0.weight"].data
-    assert w.data is not arr and not np.shares_memory(w.data, arr)
+    arr = sd["body.0.weight"].numpy()
+    w_arr = w.detach().numpy()
+    assert w_arr is not arr and not np.shares_memory(w_arr, arr)
     arr[...] = 0
-    assert w.data.any()
+    assert w.detach().numpy().any()
     # a float64 checkpoint is cast into the float32 parameter; the Parameter is kept
-    sd64 = {k: tinytorch.tensor(v.data.astype(np.float64)) for k, v in sd.items()}
+    sd64 = {k: tinytorch.tensor(v.numpy().astype(np.float64)) for k, v in sd.items()}
     dst.load_state_dict(sd64)
     assert dst.body[0].weight is w and w.dtype == tinytorch.float32
     # plain numpy arrays are accepted too
-    dst.load_state_dict({k: v.data * 2 for k, v in src.state_dict().items()})
-    np.testing.assert_allclose(dst.head.bias.data, src.head.bias.data * 2)
+    dst.load_state_dict({k: v.numpy() * 2 for k, v in src.state_dict().items()})
+    np.testing.assert_allclose(dst.head.bias.detach().numpy(),
+                               src.head.bias.detach().numpy() * 2)
 
 
 def test_load_state_dict_strict_errors_name_keys():
@@ -366,7 +368,7 @@ def test_load_state_dict_shape_mismatch_names_key_and_both_shapes_even_unstrict(
     net = nn.Sequential(nn.Linear(2, 3))
     sd = net.state_dict()
     sd["0.weight"] = tinytorch.ones(4, 2)
-    before = net[0].bias.data.copy()
+    before = net[0].bias.detach().numpy().copy()
     for strict in (True, False):
         with pytest.raises(RuntimeError) as e:
             net.load_state_dict(sd, strict=strict)
@@ -378,16 +380,17 @@ def test_load_state_dict_shape_mismatch_names_key_and_both_shapes_even_unstrict(
         net.load_state_dict(sd)
     with pytest.raises(TypeError, match="dict-like"):
         net.load_state_dict([1, 2])
-    np.testing.assert_array_equal(net[0].bias.data, before)
+    np.testing.assert_array_equal(net[0].bias.detach().numpy(), before)
 
 
 def test_load_state_dict_assign_takes_a_copy():
     lin = nn.Linear(2, 2)
-    sd = {k: tinytorch.tensor(v.data.astype(np.float64)) for k, v in lin.state_dict().items()}
+    sd = {k: tinytorch.tensor(v.numpy().astype(np.float64))
+          for k, v in lin.state_dict().items()}
     p = lin.weight
     lin.load_state_dict(sd, assign=True)
     assert lin.weight is p and p.dtype == tinytorch.float64
-    assert not np.shares_memory(p.data, sd["weight"].data)
+    assert not np.shares_memory(p.detach().numpy(), sd["weight"].numpy())
 
 
 def test_deepcopy_gives_independent_parameters_and_keeps_ties():

@@ -16,7 +16,7 @@ DTYPES = {"float32": (tt.float32, torch.float32, 2e-5), "float64": (tt.float64, 
 
 
 def to_torch(t, requires_grad=False):
-    out = torch.from_numpy(np.array(t.data))
+    out = torch.from_numpy(np.array(t.detach().numpy()))
     return out.requires_grad_(requires_grad) if requires_grad else out
 
 
@@ -28,7 +28,7 @@ def copy_weights(src_tt, dst_torch):
 
 def assert_close(a, b, tol, what=""):
     a = a.detach().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
-    b = b.data if isinstance(b, tt.Tensor) else np.asarray(b)
+    b = b.detach().numpy() if isinstance(b, tt.Tensor) else np.asarray(b)
     assert a.shape == b.shape, (what, a.shape, b.shape)
     np.testing.assert_allclose(b, a, rtol=tol, atol=tol, err_msg=what)
 
@@ -318,7 +318,7 @@ def test_init_distributions_match_torch(which):
     shape = (96, 64, 3)                       # fan_in 192, fan_out 288
     tt.manual_seed(0)
     torch.manual_seed(0)
-    mine = getattr(tt.nn.init, name)(tt.empty(*shape, dtype=tt.float64), **kw).data
+    mine = getattr(tt.nn.init, name)(tt.empty(*shape, dtype=tt.float64), **kw).numpy()
     ref = getattr(torch.nn.init, name)(torch.empty(*shape, dtype=torch.float64),
                                        **kw).numpy()
     # same support, same moments (different random streams)
@@ -333,7 +333,7 @@ def test_linear_default_init_matches_torch_bounds():
     torch.manual_seed(0)
     mine, ref = tt.nn.Linear(40, 500), torch.nn.Linear(40, 500)
     for name in ("weight", "bias"):
-        a, b = getattr(mine, name).data, getattr(ref, name).detach().numpy()
+        a, b = getattr(mine, name).detach().numpy(), getattr(ref, name).detach().numpy()
         assert np.abs(a).max() <= 1 / math.sqrt(40) and np.abs(b).max() <= 1 / math.sqrt(40)
         assert a.std() == pytest.approx(b.std(), rel=0.1 if name == "bias" else 0.03)
         assert a.dtype == b.dtype

@@ -211,7 +211,8 @@ def test_shape_attributes():
     assert t.size() == (2, 3, 4) and t.size(1) == 3 and t.size(-1) == 4
     assert t.numel() == 24 and tinytorch.numel(t) == 24
     assert len(t) == 2
-    assert isinstance(t.data, np.ndarray)
+    assert isinstance(t.numpy(), np.ndarray) and t.numpy().shape == (2, 3, 4)
+    assert type(t.data) is tinytorch.Tensor and t.data.shape == (2, 3, 4)
 
 
 def test_item_tolist_numpy():
@@ -219,7 +220,10 @@ def test_item_tolist_numpy():
     assert t.tolist() == [[1.5, 2.0]]
     assert tinytorch.tensor([2.5]).item() == 2.5 and isinstance(t[0, 0].item(), float)
     assert isinstance(tinytorch.tensor(3).item(), int)
-    assert t.numpy() is t.data
+    arr = t.numpy()                     # the tensor's own memory, not a copy
+    assert isinstance(arr, np.ndarray) and np.shares_memory(arr, t.data.numpy())
+    arr[0, 1] = 4.0
+    assert t.tolist() == [[1.5, 4.0]]
     assert float(tinytorch.tensor(2.5)) == 2.5 and int(tinytorch.tensor(7)) == 7
 
 
@@ -268,13 +272,13 @@ def test_detach_shares_data_and_drops_the_graph():
     y = x * 2
     d = y.detach()
     assert not d.requires_grad and d.grad_fn is None and d.is_leaf
-    assert np.shares_memory(d.data, y.data)
+    assert np.shares_memory(d.numpy(), y.detach().numpy())
 
 
 def test_clone_copies_and_keeps_the_graph():
     x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
     c = x.clone()
-    assert not np.shares_memory(c.data, x.data)
+    assert not np.shares_memory(c.detach().numpy(), x.detach().numpy())
     assert type(c.grad_fn).__name__ == "CloneBackward0"
     (c * 3).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [3, 3])

@@ -16,6 +16,12 @@ class dtype:
         self.is_signed = self.np.kind in "fi"
         self.itemsize = self.np.itemsize
 
+    @property
+    def dtype(self):
+        """The numpy dtype: lets numpy take a tinytorch dtype (``np.zeros(2, float32)``), so
+        a backward formula can write ``np.zeros(shape, g.dtype)`` for arrays and Tensors."""
+        return self.np
+
     def __repr__(self):
         return f"tinytorch.{self.name}"
 

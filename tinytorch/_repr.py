@@ -117,7 +117,7 @@ def array_str(data, indent):
 
 
 def tensor_repr(t, name="tensor"):
-    data = t.data
+    data = t._data
     prefix = name + "("
     default = _dtype.get_default_dtype().np
     suffixes = []

@@ -134,14 +134,14 @@ def normal(mean, std, size, generator=None):
 
 
 def rand_like(t, dtype=None, requires_grad=False):
-    return rand(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return rand(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False):
-    return randn(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return randn(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def randint_like(t, low=0, high=None, dtype=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, t.data.shape, dtype=dtype or t.dtype)
+    return randint(low, high, t._data.shape, dtype=dtype or t.dtype)

@@ -123,7 +123,7 @@ class _Encoder:
         if obj is None or isinstance(obj, (bool, str)):
             return obj
         if isinstance(obj, Tensor):
-            return {"type": "tensor", "array": self.array(obj.data, path)}
+            return {"type": "tensor", "array": self.array(obj._data, path)}
         if isinstance(obj, np.ndarray):
             return {"type": "ndarray", "array": self.array(obj, path)}
         if isinstance(obj, np.generic):

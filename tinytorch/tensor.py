@@ -7,9 +7,11 @@ import weakref
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _numpy_protocol
 from ._dtype import FROM_NP, result_type
-from .autograd import engine, function
+from .autograd import engine
+from .autograd.function import TensorBase, _make
+from .autograd.views import ViewInfo
 from .autograd.grad_mode import STATE
 from .functions import elementwise as E
 from .functions import index as I
@@ -35,20 +37,6 @@ class Size(tuple):
         return n
 
 
-def _make(data):
-    """Wrap an ndarray without checks or copies (the engine's and the ops' constructor)."""
-    t = object.__new__(Tensor)
-    t.data = data
-    t.grad = None
-    t._requires_grad = False
-    t.grad_fn = None
-    t._output_nr = 0
-    t._vc = [0]
-    t._hooks = None
-    t._view = None
-    return t
-
-
 def _dim(d, ndim, op="dim"):
     """Check one dim against ndim and make it non-negative (0-d tensors accept -1 and 0)."""
     n = max(ndim, 1)
@@ -58,6 +46,17 @@ def _dim(d, ndim, op="dim"):
         raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
                          f"[{-n}, {n - 1}], but got {d})")
     return builtins.int(d % n)
+
+
+def _aliases(dim, keepdim, axis, keepdims, op):
+    """numpy's ``axis``/``keepdims``, which torch accepts as aliases of ``dim``/``keepdim``."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}() got multiple values for argument 'dim' (as 'axis')")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    return dim, keepdim
 
 
 def _dims(dim, ndim, op):
@@ -110,7 +109,7 @@ def _not_implemented(kernel, npd):
 
 def _check_not_bool_sub(a, b, op):
     """torch refuses ``-`` on bools: it would read as 'invert the mask'."""
-    if a.data.dtype == np.bool_ or (b.data.dtype == np.bool_ if isinstance(b, Tensor)
+    if a._data.dtype == np.bool_ or (b._data.dtype == np.bool_ if isinstance(b, Tensor)
                                     else isinstance(b, (builtins.bool, np.bool_))):
         raise RuntimeError(f"{op}: Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
@@ -133,7 +132,7 @@ def _broadcast_error(op, sa, sb):
 def _cast(t, np_dtype):
     if t._requires_grad and STATE.enabled:
         return E.ToDtype.apply(t, np_dtype)
-    return _make(t.data.astype(np_dtype))
+    return _make(t._data.astype(np_dtype))
 
 
 def _as_operand(x, op):
@@ -152,9 +151,9 @@ def _as_operand(x, op):
 def _promote(a, b, op, true_div=False):
     """Apply torch's promotion rules: cast the operands to the result dtype."""
     b = _as_operand(b, op)
-    ad = a.data
+    ad = a._data
     if isinstance(b, Tensor):
-        bd = b.data
+        bd = b._data
         if ad.dtype == bd.dtype and (not true_div or ad.dtype.kind == "f"):
             return a, b
         dt = result_type(ad, bd)
@@ -169,15 +168,15 @@ def _promote(a, b, op, true_div=False):
         b = np.asarray(b, np.int64).astype(dt)[()]
     if ad.dtype != dt:
         a = _cast(a, dt)
-    if isinstance(b, Tensor) and b.data.dtype != dt:
+    if isinstance(b, Tensor) and b._data.dtype != dt:
         b = _cast(b, dt)
     return a, b
 
 
 def _binary(fn, a, b, op, reverse=False, true_div=False):
-    ad = a.data.dtype
+    ad = a._data.dtype
     if isinstance(b, Tensor):
-        if b.data.dtype is not ad or (true_div and ad.kind != "f"):
+        if b._data.dtype is not ad or (true_div and ad.kind != "f"):
             a, b = _promote(a, b, op, true_div)
     elif type(b) is not builtins.float or ad.kind != "f":
         a, b = _promote(a, b, op, true_div)
@@ -185,7 +184,7 @@ def _binary(fn, a, b, op, reverse=False, true_div=False):
         return fn.apply(b, a) if reverse else fn.apply(a, b)
     except ValueError as e:
         if isinstance(b, Tensor):
-            err = _broadcast_error(op, a.data.shape, b.data.shape)
+            err = _broadcast_error(op, a._data.shape, b._data.shape)
             if err is not None:
                 raise err from None
         raise RuntimeError(f"{op}: {e}") from None
@@ -196,11 +195,11 @@ def _compare(a, b, ufunc, op):
         # torch: `t == "a"` is simply False (and `t != "a"` True)
         return op == "ne"
     a, b = _promote(a, b, op)
-    bd = b.data if isinstance(b, Tensor) else b
+    bd = b._data if isinstance(b, Tensor) else b
     try:
-        return _make(np.asarray(ufunc(a.data, bd)))
+        return _make(np.asarray(ufunc(a._data, bd)))
     except ValueError:
-        err = _broadcast_error(op, a.data.shape, np.shape(bd))
+        err = _broadcast_error(op, a._data.shape, np.shape(bd))
         if err is not None:
             raise err from None
         raise
@@ -220,7 +219,7 @@ def _index(idx):
 
 def _index_item(i):
     if isinstance(i, Tensor):
-        i = i.data
+        i = i._data
         if i.ndim == 0 and i.dtype.kind in "iu":
             return builtins.int(i)  # a 0-d integer tensor indexes like an int
     elif isinstance(i, list):
@@ -261,7 +260,7 @@ def _index_error(e, shape=None, idx=None):
 _add, _mul = E.Add.apply, E.Mul.apply
 
 
-class Tensor:
+class Tensor(TensorBase):
     """An n-dimensional array that can record the operations applied to it.
 
     >>> x = tinytorch.tensor([1.0, 2.0], requires_grad=True)
@@ -271,9 +270,8 @@ class Tensor:
     """
 
     # _vc: the version counter, one list shared by a tensor and all its views;
-    # _view: for a view, [root tensor, root array -> view array, version of its grad_fn]
-    __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
-                 "_view", "__weakref__")
+    # _view: for a view, a ViewInfo (autograd/views.py); the slots are TensorBase's
+    __slots__ = ()
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     def __init__(self, *args, requires_grad=False):
@@ -284,8 +282,8 @@ class Tensor:
                 isinstance(data, (builtins.int, np.integer)) and not isinstance(data, bool)):
             data = np.zeros(_shape_args(args, "Tensor", sizes=True))
         elif isinstance(data, Tensor):
-            data = data.data
-        self.data = np.array(data, dtype=_dtype.get_default_dtype().np)
+            data = data._data
+        self._data = np.array(data, dtype=_dtype.get_default_dtype().np)
         self.grad = None
         self._requires_grad = False
         self.grad_fn = None
@@ -299,18 +297,18 @@ class Tensor:
     # --- attributes ---------------------------------------------------------------
     @property
     def shape(self):
-        return Size(self.data.shape)
+        return Size(self._data.shape)
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self):
-        return FROM_NP[self.data.dtype]
+        return FROM_NP[self._data.dtype]
 
     @property
     def device(self):
@@ -337,10 +335,10 @@ class Tensor:
         return self._vc[0]
 
     def is_floating_point(self):
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("only floating point tensors can require gradients "
                                f"(this tensor has dtype {self.dtype})")
         if self.grad_fn is not None:
@@ -353,37 +351,59 @@ class Tensor:
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self.data.shape)
-        return self.data.shape[_dim(dim, self.data.ndim, "size")] if self.data.ndim else 1
+            return Size(self._data.shape)
+        return self._data.shape[_dim(dim, self._data.ndim, "size")] if self._data.ndim else 1
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     nelement = numel
 
     def element_size(self):
-        return self.data.itemsize
+        return self._data.itemsize
 
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted "
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def numpy(self, *, force=False):
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
-        return self.data
+        return self._data
+
+    # numpy functions on Tensors run as tinytorch ops (see _numpy_protocol.py)
+    __array_ufunc__ = _numpy_protocol.array_ufunc
+    __array_function__ = _numpy_protocol.array_function
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        if STATE.graph_backward and self._requires_grad:
+            raise TypeError("a Tensor with history was read as a numpy array inside a "
+                            "create_graph backward: that would cut the graph (a backward "
+                            "formula must use operators and numpy functions that Tensors "
+                            "support, see _numpy_protocol.py)")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    @property
+    def data(self):
+        """A tensor sharing this one's memory that autograd does not track (as torch's
+        ``.data``): in-place changes through it are not recorded, and it never requires grad.
+        For the raw numpy array use ``.numpy()`` (``.detach().numpy()`` where grad is on)."""
+        return _make(self._data)
+
+    @data.setter
+    def data(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(other).__name__}")
+        self._data = other._data
 
     def detach(self):
-        t = _make(self.data)
+        t = _make(self._data)
         t._vc = self._vc
         return t
 
@@ -432,12 +452,12 @@ class Tensor:
     def contiguous(self, memory_format=None):
         """Self if its elements are already in row-major order, else a row-major copy (so
         that ``x.t().contiguous().view(-1)`` works, as in torch)."""
-        if self.data.flags.c_contiguous:
+        if self._data.flags.c_contiguous:
             return self
         return E.Clone.apply(self)  # ndarray.copy() is row-major
 
     def is_contiguous(self):
-        return self.data.flags.c_contiguous
+        return self._data.flags.c_contiguous
 
     def cpu(self):
         return self
@@ -455,13 +475,13 @@ class Tensor:
         if dt is None:
             return self
         dt = _dtype.to_dtype(dt)
-        if dt.np == self.data.dtype:
+        if dt.np == self._data.dtype:
             return self
         return _cast(self, dt.np)
 
     def type(self, dtype=None):
         if dtype is None:
-            return f"tinytorch.{_TYPE_NAMES.get(self.data.dtype, 'Tensor')}"
+            return f"tinytorch.{_TYPE_NAMES.get(self._data.dtype, 'Tensor')}"
         return self.to(dtype)
 
     def type_as(self, other):
@@ -487,20 +507,20 @@ class Tensor:
 
     # --- Python protocol -----------------------------------------------------------
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is "
-                               f"ambiguous (shape {list(self.data.shape)})")
-        return builtins.bool(self.data)
+                               f"ambiguous (shape {list(self._data.shape)})")
+        return builtins.bool(self._data)
 
     def __float__(self):
         return builtins.float(self.item())
@@ -509,10 +529,10 @@ class Tensor:
         return builtins.int(self.item())
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return builtins.int(self.data)
+        return builtins.int(self._data)
 
     __hash__ = object.__hash__
 
@@ -521,7 +541,7 @@ class Tensor:
         return tensor_repr(self)
 
     def __format__(self, spec):
-        if self.data.ndim == 0 and spec:
+        if self._data.ndim == 0 and spec:
             return self.item().__format__(spec)
         return repr(self)
 
@@ -529,9 +549,9 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
         if gradient is None and inputs is None and not create_graph and self._requires_grad \
-                and self.data.size == 1:
+                and self._data.size == 1:
             # the usual loss.backward(): seed with 1 and run the engine directly
-            engine.run_backward([self], [np.ones(self.data.shape, self.data.dtype)],
+            engine.run_backward([self], [np.ones(self._data.shape, self._data.dtype)],
                                 retain_graph=builtins.bool(retain_graph))
             return
         from .autograd import backward
@@ -539,7 +559,7 @@ class Tensor:
 
     # --- arithmetic -------------------------------------------------------------------
     def __add__(self, other):
-        if type(other) is Tensor and other.data.dtype is self.data.dtype:
+        if type(other) is Tensor and other._data.dtype is self._data.dtype:
             try:
                 return _add(self, other)
             except ValueError:
@@ -560,7 +580,7 @@ class Tensor:
         return _binary(E.Sub, self, other, "sub", reverse=True)
 
     def __mul__(self, other):
-        if type(other) is Tensor and other.data.dtype is self.data.dtype:
+        if type(other) is Tensor and other._data.dtype is self._data.dtype:
             try:
                 return _mul(self, other)
             except ValueError:
@@ -577,16 +597,16 @@ class Tensor:
         return _binary(E.Div, self, other, "div", reverse=True, true_div=True)
 
     def __pow__(self, other):
-        if self.data.dtype == np.bool_:
+        if self._data.dtype == np.bool_:
             return self._bool_pow(other)
         if isinstance(other, _NUMBER):
-            if self.data.dtype.kind in "iu" and isinstance(other, builtins.int) and other < 0:
+            if self._data.dtype.kind in "iu" and isinstance(other, builtins.int) and other < 0:
                 raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
             return _binary(E.PowScalar, self, other, "pow")
         return _binary(E.Pow, self, other, "pow")
 
     def __rpow__(self, other):
-        if self.data.dtype == np.bool_ and isinstance(other, (builtins.bool, np.bool_)):
+        if self._data.dtype == np.bool_ and isinstance(other, (builtins.bool, np.bool_)):
             raise _not_implemented("pow", np.bool_)
         if isinstance(other, _NUMBER):
             return _binary(E.RPowScalar, self, other, "pow")
@@ -594,12 +614,12 @@ class Tensor:
 
     def _bool_pow(self, other):
         a, b = _promote(self, other, "pow")
-        if a.data.dtype != np.bool_:
+        if a._data.dtype != np.bool_:
             return a ** b
         if isinstance(b, Tensor):
             raise _not_implemented("pow", np.bool_)
         # x ** True = x and x ** False = 1 (True) for booleans
-        return _make(self.data.copy() if b else np.ones_like(self.data))
+        return _make(self._data.copy() if b else np.ones_like(self._data))
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -608,7 +628,7 @@ class Tensor:
         return matmul(_as_operand(other, "matmul"), self)
 
     def __neg__(self):
-        if self.data.dtype == np.bool_:
+        if self._data.dtype == np.bool_:
             raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not "
                                "supported. If you are trying to invert a mask, use the `~` or "
                                "`logical_not()` operator instead.")
@@ -623,15 +643,15 @@ class Tensor:
     def _integer_op(self, other, ufunc, op, kernel, reverse=False):
         """floor_divide / remainder: no gradient, numpy's floor semantics (as torch's)."""
         a, b = _promote(self, other, op)
-        if a.data.dtype == np.bool_:
+        if a._data.dtype == np.bool_:
             raise _not_implemented(kernel, np.bool_)
-        x, y = (_raw(b), a.data) if reverse else (a.data, _raw(b))
-        if a.data.dtype.kind in "iu" and not np.all(y):
+        x, y = (_raw(b), a._data) if reverse else (a._data, _raw(b))
+        if a._data.dtype.kind in "iu" and not np.all(y):
             # numpy quietly gives 0 for an integer division by zero; torch raises
             raise RuntimeError(f"ZeroDivisionError ({op}: integer division by zero)")
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.asarray(ufunc(x, y))
-        return _make(out.astype(a.data.dtype, copy=False))
+        return _make(out.astype(a._data.dtype, copy=False))
 
     def __floordiv__(self, other):
         return self._integer_op(other, np.floor_divide, "floor_divide", "div_floor_cpu")
@@ -682,8 +702,8 @@ class Tensor:
 
     def _logical(self, other, ufunc, op):
         a, b = _promote(self, other, op)
-        if a.data.dtype.kind not in "biu":
-            raise _not_implemented(f"{op}_cpu", a.data.dtype)
+        if a._data.dtype.kind not in "biu":
+            raise _not_implemented(f"{op}_cpu", a._data.dtype)
         return _compare(a, b, ufunc, op)
 
     def __and__(self, other):
@@ -698,13 +718,13 @@ class Tensor:
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __invert__(self):
-        if self.data.dtype.kind not in "biu":
+        if self._data.dtype.kind not in "biu":
             raise TypeError("~ (operator.invert) is only implemented on integer and "
                             f"Boolean-type tensors, not {self.dtype}")
-        return _make(np.invert(self.data))
+        return _make(np.invert(self._data))
 
     def logical_not(self):
-        return _make(np.logical_not(self.data))
+        return _make(np.logical_not(self._data))
 
     def add(self, other, alpha=1):
         if alpha != 1:
@@ -741,17 +761,17 @@ class Tensor:
 
     def masked_fill(self, mask, value):
         mask = _bool_mask(mask, "masked_fill")
-        if isinstance(value, Tensor) and value.data.ndim != 0:
+        if isinstance(value, Tensor) and value._data.ndim != 0:
             raise RuntimeError("masked_fill only supports a 0-dimensional value tensor, but "
-                               f"got tensor with {value.data.ndim} dimension(s).")
+                               f"got tensor with {value._data.ndim} dimension(s).")
         try:
-            np.broadcast_shapes(mask.data.shape, self.data.shape)
+            np.broadcast_shapes(mask._data.shape, self._data.shape)
         except ValueError:
-            raise _broadcast_error("masked_fill", mask.data.shape, self.data.shape) from None
+            raise _broadcast_error("masked_fill", mask._data.shape, self._data.shape) from None
         if isinstance(value, Tensor):
             return E.MaskedFillTensor.apply(self, mask, value.to(self.dtype))
         value = _as_operand(value, "masked_fill")
-        if self.data.dtype.kind in "biu" and isinstance(value, builtins.float):
+        if self._data.dtype.kind in "biu" and isinstance(value, builtins.float):
             value = builtins.int(value)  # the tensor keeps its dtype: the value is cast
         return E.MaskedFill.apply(self, mask, value)
 
@@ -761,7 +781,7 @@ class Tensor:
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             for bound in (min, max):
                 if isinstance(bound, Tensor):
-                    err = _broadcast_error("clamp", self.data.shape, bound.data.shape)
+                    err = _broadcast_error("clamp", self._data.shape, bound._data.shape)
                     if err is not None:
                         raise err
             out = self
@@ -773,8 +793,8 @@ class Tensor:
         x = self
         for bound in (min, max):
             if bound is not None:
-                dt = result_type(x.data, bound)  # clamp(int tensor, 0.5) is float
-                if dt != x.data.dtype:
+                dt = result_type(x._data, bound)  # clamp(int tensor, 0.5) is float
+                if dt != x._data.dtype:
                     x = _cast(x, dt)
         return E.Clamp.apply(x, min, max)
 
@@ -797,13 +817,13 @@ class Tensor:
         return E.Rsqrt.apply(_floating(self))
 
     def abs(self):
-        if self.data.dtype == np.bool_:
+        if self._data.dtype == np.bool_:
             raise _not_implemented("abs_cpu", np.bool_)
         return E.Abs.apply(self)
 
     def sign(self):
-        if self.data.dtype == np.bool_:
-            return _make(self.data.copy())
+        if self._data.dtype == np.bool_:
+            return _make(self._data.copy())
         return E.Sign.apply(self)
 
     def sin(self):
@@ -819,7 +839,7 @@ class Tensor:
         return E.Sigmoid.apply(_floating(self))
 
     def relu(self):
-        if self.data.dtype.kind == "b":
+        if self._data.dtype.kind == "b":
             raise RuntimeError("relu: Boolean inputs not supported for relu")
         return E.Relu.apply(self)
 
@@ -827,20 +847,22 @@ class Tensor:
         return self ** 2
 
     # --- reductions -----------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, dtype=None):
+    def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
+        dim, keepdim = _aliases(dim, keepdim, axis, keepdims, "sum")
         x = self if dtype is None else self.to(dtype)
         if dim is None and not keepdim:
             return R.SumAll.apply(x, None, False)
-        return R.Sum.apply(x, _dims(dim, self.data.ndim, "sum"), keepdim)
+        return R.Sum.apply(x, _dims(dim, self._data.ndim, "sum"), keepdim)
 
-    def mean(self, dim=None, keepdim=False, dtype=None):
+    def mean(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
+        dim, keepdim = _aliases(dim, keepdim, axis, keepdims, "mean")
         x = self if dtype is None else self.to(dtype)
-        if x.data.dtype.kind != "f":
+        if x._data.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
                                f"either a floating point or complex dtype. Got: {x.dtype}")
         if dim is None and not keepdim:
             return R.MeanAll.apply(x, None, False)
-        return R.Mean.apply(x, _dims(dim, self.data.ndim, "mean"), keepdim)
+        return R.Mean.apply(x, _dims(dim, self._data.ndim, "mean"), keepdim)
 
     def _extremum(self, dim, keepdim, other, name, dim_fn, all_fn, pair_fn):
         if isinstance(dim, Tensor):
@@ -850,8 +872,8 @@ class Tensor:
         if dim is None:
             _check_extremum_dims(self, None, name)
             return all_fn.apply(self, None, False)
-        d = _dim(dim, self.data.ndim, name)
-        if self.data.ndim == 0:
+        d = _dim(dim, self._data.ndim, name)
+        if self._data.ndim == 0:
             return _ReturnTypes[name](self.clone(), zeros((), dtype=_dtype.int64))
         _check_extremum_dims(self, (d,), name)
         values, indices = dim_fn.apply(self, d, keepdim)
@@ -864,12 +886,12 @@ class Tensor:
         return self._extremum(dim, keepdim, other, "min", R.MinDim, R.MinAll, minimum)
 
     def amax(self, dim=(), keepdim=False):
-        axes = _dims(dim, self.data.ndim, "amax")
+        axes = _dims(dim, self._data.ndim, "amax")
         _check_extremum_dims(self, axes, "amax")
         return R.AMax.apply(self, axes, keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        axes = _dims(dim, self.data.ndim, "amin")
+        axes = _dims(dim, self._data.ndim, "amin")
         _check_extremum_dims(self, axes, "amin")
         return R.AMin.apply(self, axes, keepdim)
 
@@ -884,38 +906,38 @@ class Tensor:
         if isinstance(dim, builtins.bool):  # torch's var(unbiased) overload
             dim, unbiased = None, dim
         correction = _correction(unbiased, correction, self, "var")
-        return R.Var.apply(self, _dims(dim, self.data.ndim, "var"), correction, keepdim)
+        return R.Var.apply(self, _dims(dim, self._data.ndim, "var"), correction, keepdim)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         """Standard deviation: √var (same arguments as ``var``)."""
         if isinstance(dim, builtins.bool):
             dim, unbiased = None, dim
         correction = _correction(unbiased, correction, self, "std")
-        return R.Std.apply(self, _dims(dim, self.data.ndim, "std"), correction, keepdim)
+        return R.Std.apply(self, _dims(dim, self._data.ndim, "std"), correction, keepdim)
 
     def logsumexp(self, dim, keepdim=False):
-        return R.LogSumExp.apply(_floating(self), _dims(dim, self.data.ndim, "logsumexp"),
+        return R.LogSumExp.apply(_floating(self), _dims(dim, self._data.ndim, "logsumexp"),
                                  keepdim)
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if x.data.dtype.kind != "f":
-            raise _not_implemented("softmax_lastdim_kernel_impl", x.data.dtype)
-        return R.Softmax.apply(x, _dim(dim, self.data.ndim, "softmax"))
+        if x._data.dtype.kind != "f":
+            raise _not_implemented("softmax_lastdim_kernel_impl", x._data.dtype)
+        return R.Softmax.apply(x, _dim(dim, self._data.ndim, "softmax"))
 
     def log_softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
-        if x.data.dtype.kind != "f":
-            raise _not_implemented("log_softmax_lastdim_kernel_impl", x.data.dtype)
-        return R.LogSoftmax.apply(x, _dim(dim, self.data.ndim, "log_softmax"))
+        if x._data.dtype.kind != "f":
+            raise _not_implemented("log_softmax_lastdim_kernel_impl", x._data.dtype)
+        return R.LogSoftmax.apply(x, _dim(dim, self._data.ndim, "log_softmax"))
 
     def norm(self, p=2, dim=None, keepdim=False):
-        if self.data.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise RuntimeError("linalg.vector_norm: Expected a floating point or complex "
                                "tensor as input. Got "
-                               f"{_TORCH_TYPE.get(self.data.dtype.name, self.dtype)}")
+                               f"{_TORCH_TYPE.get(self._data.dtype.name, self.dtype)}")
         if p == 2:
-            return R.Norm2.apply(_floating(self), _dims(dim, self.data.ndim, "norm"), keepdim)
+            return R.Norm2.apply(_floating(self), _dims(dim, self._data.ndim, "norm"), keepdim)
         if p == 1:
             return self.abs().sum(dim, keepdim)
         if p == float("inf"):
@@ -923,10 +945,10 @@ class Tensor:
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
     def all(self):
-        return _make(np.asarray(np.all(self.data)))
+        return _make(np.asarray(np.all(self._data)))
 
     def any(self):
-        return _make(np.asarray(np.any(self.data)))
+        return _make(np.asarray(np.any(self._data)))
 
     # --- matmul --------------------------------------------------------------------------
     def matmul(self, other):
@@ -934,7 +956,7 @@ class Tensor:
 
     def mm(self, mat2):
         for name, t in (("self", self), ("mat2", mat2)):
-            if not isinstance(t, Tensor) or t.data.ndim != 2:
+            if not isinstance(t, Tensor) or t._data.ndim != 2:
                 raise RuntimeError(f"mm: {name} must be a matrix, got "
                                    f"{getattr(t, 'ndim', type(t).__name__)}-D")
         return matmul(self, mat2)
@@ -942,16 +964,16 @@ class Tensor:
     # --- shape -------------------------------------------------------------------------
     def reshape(self, *shape):
         shape = _shape_args(shape, "reshape")
-        shape = _infer_shape(shape, self.data.size)
+        shape = _infer_shape(shape, self._data.size)
         return _view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape),
                         check=True)
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
             raise RuntimeError("view(dtype) is not supported; use .to(dtype)")
-        shape = _infer_shape(_shape_args(shape, "view"), self.data.size)
+        shape = _infer_shape(_shape_args(shape, "view"), self._data.size)
         try:
-            np.reshape(self.data, shape, copy=False)
+            np.reshape(self._data, shape, copy=False)
         except ValueError:
             raise RuntimeError("view size is not compatible with input tensor's size and "
                                "stride (at least one dimension spans across two contiguous "
@@ -959,14 +981,14 @@ class Tensor:
         return _view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape))
 
     def view_as(self, other):
-        return self.view(other.data.shape)
+        return self.view(other._data.shape)
 
     def reshape_as(self, other):
-        return self.reshape(other.data.shape)
+        return self.reshape(other._data.shape)
 
     def permute(self, *dims):
         dims = _shape_args(dims, "permute")
-        n = self.data.ndim
+        n = self._data.ndim
         if len(dims) != n:
             raise RuntimeError(f"permute(): number of dimensions in the tensor input does "
                                f"not match the length of the desired ordering of dimensions "
@@ -978,7 +1000,7 @@ class Tensor:
         return _view_of(self, S.Permute.apply(self, dims), lambda a: a.transpose(dims))
 
     def transpose(self, dim0, dim1):
-        n = self.data.ndim
+        n = self._data.ndim
         d0, d1 = _dim(dim0, n, "transpose"), _dim(dim1, n, "transpose")
         perm = list(range(n))
         if n >= 2:
@@ -989,41 +1011,41 @@ class Tensor:
     swapaxes = swapdims = transpose
 
     def t(self):
-        if self.data.ndim > 2:
+        if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                               f"{self.data.ndim}D")
-        perm = tuple(range(self.data.ndim))[::-1]
+                               f"{self._data.ndim}D")
+        perm = tuple(range(self._data.ndim))[::-1]
         return _view_of(self, S.T.apply(self, perm), lambda a: a.transpose(perm))
 
     @property
     def T(self):
-        n = self.data.ndim
+        n = self._data.ndim
         return self.permute(tuple(range(n - 1, -1, -1))) if n >= 2 else self.transpose(0, -1)
 
     @property
     def mT(self):
-        if self.data.ndim < 2:
+        if self._data.ndim < 2:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of "
-                               f"matrices. Got {self.data.ndim}-D tensor.")
+                               f"matrices. Got {self._data.ndim}-D tensor.")
         return self.transpose(-2, -1)
 
     def squeeze(self, dim=None):
-        shape = self.data.shape
+        shape = self._data.shape
         if dim is None:
             new = tuple(s for s in shape if s != 1)
         else:
-            dims = _dims(dim, self.data.ndim, "squeeze") or ()
+            dims = _dims(dim, self._data.ndim, "squeeze") or ()
             new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         return _view_of(self, S.Squeeze.apply(self, new), lambda a: a.reshape(new))
 
     def unsqueeze(self, dim):
-        d = _dim(dim, self.data.ndim + 1, "unsqueeze")
-        shape = self.data.shape
+        d = _dim(dim, self._data.ndim + 1, "unsqueeze")
+        shape = self._data.shape
         new = shape[:d] + (1,) + shape[d:]
         return _view_of(self, S.Unsqueeze.apply(self, new), lambda a: a.reshape(new))
 
     def flatten(self, start_dim=0, end_dim=-1):
-        n = self.data.ndim
+        n = self._data.ndim
         if n == 0:
             return self.reshape(1)
         s, e = _dim(start_dim, n, "flatten"), _dim(end_dim, n, "flatten")
@@ -1032,13 +1054,13 @@ class Tensor:
                                "end_dim")
         if s == e:
             return self  # nothing to flatten: torch hands back the tensor itself
-        shape = self.data.shape
-        return self.reshape(shape[:s] + (-1,) + shape[e + 1:]) if self.data.size else \
+        shape = self._data.shape
+        return self.reshape(shape[:s] + (-1,) + shape[e + 1:]) if self._data.size else \
             self.reshape(shape[:s] + (builtins.int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
     def unflatten(self, dim, sizes):
-        d = _dim(dim, self.data.ndim, "unflatten")
-        shape = self.data.shape
+        d = _dim(dim, self._data.ndim, "unflatten")
+        shape = self._data.shape
         inner = _infer_shape(tuple(sizes), shape[d])
         return self.reshape(shape[:d] + inner + shape[d + 1:])
 
@@ -1046,7 +1068,7 @@ class Tensor:
         if not sizes:
             raise TypeError('expand() missing 1 required positional arguments: "size"')
         sizes = _shape_args(sizes, "expand")
-        shape = self.data.shape
+        shape = self._data.shape
         if len(sizes) < len(shape):
             raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be "
                                f"greater or equal to the number of dimensions in the tensor "
@@ -1069,18 +1091,18 @@ class Tensor:
         return _view_of(self, S.Expand.apply(self, tuple(target)))
 
     def expand_as(self, other):
-        return self.expand(other.data.shape)
+        return self.expand(other._data.shape)
 
     def repeat(self, *sizes):
         sizes = _shape_args(sizes, "repeat")
-        if len(sizes) < self.data.ndim:
+        if len(sizes) < self._data.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
                                "number of dimensions of tensor")
         return S.Repeat.apply(self, sizes)
 
     def split(self, split_size_or_sections, dim=0):
-        d = _dim(dim, self.data.ndim, "split")
-        n = self.data.shape[d]
+        d = _dim(dim, self._data.ndim, "split")
+        n = self._data.shape[d]
         if isinstance(split_size_or_sections, (builtins.int, np.integer)):
             step = builtins.int(split_size_or_sections)
             if step < 0:
@@ -1116,14 +1138,14 @@ class Tensor:
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: "
                                f"{chunks}")
-        n = self.data.shape[_dim(dim, self.data.ndim, "chunk")]
+        n = self._data.shape[_dim(dim, self._data.ndim, "chunk")]
         if n == 0:
             # torch hands back `chunks` empty pieces
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)  # pieces of ceil(n / chunks)
 
     def unbind(self, dim=0):
-        d = _dim(dim, self.data.ndim, "unbind")
+        d = _dim(dim, self._data.ndim, "unbind")
         outs = S.Unbind.apply(self, d)
         for k, o in enumerate(outs):
             piece = (slice(None),) * d + (k, Ellipsis)
@@ -1132,19 +1154,19 @@ class Tensor:
 
     # --- indexing --------------------------------------------------------------------
     def __getitem__(self, idx):
-        if isinstance(idx, Tensor) and idx.data.ndim == 1 and idx.data.dtype == np.int64 \
-                and self.data.ndim:
+        if isinstance(idx, Tensor) and idx._data.ndim == 1 and idx._data.dtype == np.int64 \
+                and self._data.ndim:
             # fast path for the commonest pattern: rows picked by an index tensor
             # (mini-batches, embeddings)
             try:
-                return I.GetItem.apply(self, idx.data)
+                return I.GetItem.apply(self, idx._data)
             except IndexError as e:
                 raise _index_error(e) from None
         idx = _index(idx)
         try:
             out = I.getitem_function(idx).apply(self, idx)
         except IndexError as e:
-            raise _index_error(e, self.data.shape, idx) from None
+            raise _index_error(e, self._data.shape, idx) from None
         if I.is_basic(idx):
             _view_of(self, out, lambda a: a[idx])
         return out
@@ -1153,7 +1175,7 @@ class Tensor:
         idx = _index(idx)
         if not isinstance(value, Tensor):
             value = _as_operand(value, "index_put_")
-        if isinstance(value, Tensor) and value.data.dtype != self.data.dtype:
+        if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
             value = value.to(self.dtype)
 
         def compute():
@@ -1180,11 +1202,11 @@ class Tensor:
                                "in-place operation.")
         view = self._view
         if view is not None:
-            root = view[0]
+            root = view.root
             if grad_mode and root._requires_grad and root.grad_fn is None:
                 raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is "
                                    "being used in an in-place operation.")
-            if grad_mode and view[3] and self._requires_grad:
+            if grad_mode and view.multi_output and self._requires_grad:
                 raise RuntimeError(f"{op}: Output {self._output_nr} of "
                                    f"{type(self.grad_fn).__name__} is a view and is being "
                                    "modified inplace. This view is the output of a function "
@@ -1193,60 +1215,61 @@ class Tensor:
                                    "replace the inplace operation by an out-of-place one.")
             self._refresh_view()
         out = compute()
-        data = out.data
-        if data.shape != self.data.shape:
-            raise RuntimeError(f"{op}: output with shape {list(self.data.shape)} doesn't "
+        data = out._data
+        if data.shape != self._data.shape:
+            raise RuntimeError(f"{op}: output with shape {list(self._data.shape)} doesn't "
                                f"match the broadcast shape {list(data.shape)}")
-        if data.dtype != self.data.dtype and not np.can_cast(data.dtype, self.data.dtype,
+        if data.dtype != self._data.dtype and not np.can_cast(data.dtype, self._data.dtype,
                                                              "same_kind"):
             raise RuntimeError(f"{op}: result type {FROM_NP[data.dtype]} can't be cast to the "
                                f"desired output type {self.dtype}")
-        if self.data.flags.writeable is False:
+        if self._data.flags.writeable is False:
             raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
                                "written-to tensor refers to a single memory location (an "
                                "expanded tensor). Please clone() the tensor before performing "
                                "the operation.")
         node = out.grad_fn
         if node is not None and node._saved is not None:
-            # what this op saved of self must survive self being overwritten
-            mine = self.data
-            node._saved_meta = tuple(None if s is mine else m
-                                     for s, m in zip(node._saved, node._saved_meta))
+            # what this op saved of self must survive self being overwritten: a copy, which
+            # keeps the version and history self had (with a counter of its own)
+            mine = self._data
+            node._saved_meta = tuple(m._replace(counter=[m.version]) if s is mine and m
+                                     else m for s, m in zip(node._saved, node._saved_meta))
             node._saved = tuple(s.copy() if s is mine else s for s in node._saved)
         if view is not None and grad_mode and (out._requires_grad or root._requires_grad):
             # the root becomes "root with this region replaced by out", which writes the
             # new values; then self is a fresh view of that root
-            if data.dtype != self.data.dtype:
-                out = _cast(out, self.data.dtype)
-            new_root = I.CopySlices.apply(root, out, view[1])
+            if data.dtype != self._data.dtype:
+                out = _cast(out, self._data.dtype)
+            new_root = I.CopySlices.apply(root, out, view.fn)
             self._vc[0] += 1
             root.grad_fn, root._output_nr = new_root.grad_fn, 0
             root._requires_grad = True
             self._refresh_view()
             return self
-        np.copyto(self.data, data, casting="unsafe")
+        np.copyto(self._data, data, casting="unsafe")
         self._vc[0] += 1
         if node is not None:
             self.grad_fn = node
             self._output_nr = out._output_nr
             self._requires_grad = True
         if view is not None:
-            view[2] = self._vc[0]
+            view.version = self._vc[0]
         return self
 
     def _refresh_view(self):
         """A view whose memory changed in place since its grad_fn was recorded (through
         its root or a sibling view) gets a new grad_fn: a view of the root as it is now."""
         view = self._view
-        if view[2] == self._vc[0]:
+        if view.version == self._vc[0]:
             return
-        root = view[0]
+        root = view.root
         if not root._requires_grad:
-            view[2] = self._vc[0]
+            view.version = self._vc[0]
         elif STATE.enabled:
-            fresh = I.AsView.apply(root, view[1])
+            fresh = I.AsView.apply(root, view.fn)
             self.grad_fn, self._output_nr, self._requires_grad = fresh.grad_fn, 0, True
-            view[2] = self._vc[0]
+            view.version = self._vc[0]
 
     def add_(self, other, alpha=1):
         return self._inplace(lambda: self.add(other, alpha), "add_")
@@ -1285,24 +1308,24 @@ class Tensor:
                 return E.CopyFrom.apply(self, src)
             except ValueError:
                 raise RuntimeError(f"copy_: the source of shape {list(np.shape(_raw(src)))} "
-                                   f"cannot be broadcast to {list(self.data.shape)}") from None
+                                   f"cannot be broadcast to {list(self._data.shape)}") from None
         return self._inplace(compute, "copy_")
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from .random import _gen
-        if self.data.dtype.kind != "f":  # numpy would truncate the draws to integers
-            raise _not_implemented("check_uniform_bounds", self.data.dtype)
-        return self._fill_random(_gen(generator).uniform(a, b, self.data.shape), "uniform_")
+        if self._data.dtype.kind != "f":  # numpy would truncate the draws to integers
+            raise _not_implemented("check_uniform_bounds", self._data.dtype)
+        return self._fill_random(_gen(generator).uniform(a, b, self._data.shape), "uniform_")
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from .random import _gen
-        if self.data.dtype.kind != "f":
-            raise _not_implemented("normal_kernel_cpu", self.data.dtype)
-        return self._fill_random(_gen(generator).normal(mean, std, self.data.shape),
+        if self._data.dtype.kind != "f":
+            raise _not_implemented("normal_kernel_cpu", self._data.dtype)
+        return self._fill_random(_gen(generator).normal(mean, std, self._data.shape),
                                  "normal_")
 
     def _fill_random(self, values, op):
-        return self._inplace(lambda: _make(values.astype(self.data.dtype)), op)
+        return self._inplace(lambda: _make(values.astype(self._data.dtype)), op)
 
     # --- misc ------------------------------------------------------------------------
     def new_tensor(self, data, dtype=None, requires_grad=False):
@@ -1336,14 +1359,14 @@ _TYPE_NAMES = {np.dtype(np.float32): "FloatTensor", np.dtype(np.float64): "Doubl
 
 
 def _raw(x):
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _floating(t):
     """Integer inputs of float functions (exp, log, ...) compute in the default float dtype."""
-    if t.data.dtype.kind == "f":
+    if t._data.dtype.kind == "f":
         return t
-    return _make(t.data.astype(_dtype.get_default_dtype().np))
+    return _make(t._data.astype(_dtype.get_default_dtype().np))
 
 
 def _view_of(base, out, fn=None, check=False, multi=False):
@@ -1354,16 +1377,16 @@ def _view_of(base, out, fn=None, check=False, multi=False):
     With ``check`` (reshape), ``out`` is only a view if numpy did not have to copy.
     ``multi`` marks the outputs of split/chunk/unbind, which torch does not let autograd
     modify in place."""
-    if check and not np.may_share_memory(out.data, base.data):
+    if check and not np.may_share_memory(out._data, base._data):
         return out
     out._vc = base._vc
     if fn is not None:
         root = base._view
         if root is None:
-            out._view = [base, fn, out._vc[0], multi]
+            out._view = ViewInfo(base, fn, out._vc[0], multi)
         else:
-            prev = root[1]
-            out._view = [root[0], lambda a: fn(prev(a)), out._vc[0], multi]
+            prev = root.fn
+            out._view = ViewInfo(root.root, lambda a: fn(prev(a)), out._vc[0], multi)
     return out
 
 
@@ -1387,7 +1410,7 @@ def _infer_shape(shape, numel):
 
 
 def _bool_mask(mask, op):
-    m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"{op}: expected a mask of dtype bool, but got {FROM_NP.get(m.dtype)}")
     return _make(m)
@@ -1400,7 +1423,7 @@ def _correction(unbiased, correction, t, op):
                         f"{type(unbiased).__name__}")
     if unbiased is not None and correction is not None:
         raise RuntimeError(f"{op}(): can't pass both 'unbiased' and 'correction'")
-    if t.data.dtype.kind != "f":
+    if t._data.dtype.kind != "f":
         raise RuntimeError(f"{op}(): std and var only support floating point and complex "
                            f"dtypes, got {t.dtype}")
     if correction is None:
@@ -1410,30 +1433,30 @@ def _correction(unbiased, correction, t, op):
 
 def _check_extremum_dims(t, axes, op):
     """max/min/amax/amin/argmax have no value to give for an empty reduction."""
-    if t.data.size == 0:
+    if t._data.size == 0:
         if axes is None:
             raise RuntimeError(f"{op}(): Expected reduction dim to be specified for "
                                "input.numel() == 0. Specify the reduction dim with the 'dim' "
                                "argument.")
         for a in axes:
-            if t.data.shape[a] == 0:
+            if t._data.shape[a] == 0:
                 raise IndexError(f"{op}(): Expected reduction dim {a} to have non-zero size.")
 
 
 def _arg_extremum(t, dim, keepdim, fn, op):
-    if t.data.dtype == np.bool_:
+    if t._data.dtype == np.bool_:
         raise RuntimeError(f"{op}(): does not support bool input")
-    if t.data.size == 0 and dim is None:
+    if t._data.size == 0 and dim is None:
         raise IndexError(f"{op}(): Expected reduction dim to be specified for "
                          "input.numel() == 0.")
     if dim is None:
-        out = np.asarray(fn(t.data), dtype=np.int64)
-        return _make(out.reshape((1,) * t.data.ndim) if keepdim else out)
-    d = _dim(dim, t.data.ndim, op)
-    if t.data.ndim == 0:
+        out = np.asarray(fn(t._data), dtype=np.int64)
+        return _make(out.reshape((1,) * t._data.ndim) if keepdim else out)
+    d = _dim(dim, t._data.ndim, op)
+    if t._data.ndim == 0:
         return _make(np.zeros((), np.int64))
     _check_extremum_dims(t, (d,), op)
-    out = fn(t.data, axis=d, keepdims=keepdim)
+    out = fn(t._data, axis=d, keepdims=keepdim)
     return _make(np.asarray(out, dtype=np.int64))
 
 
@@ -1480,11 +1503,11 @@ def tensor(data, dtype=None, requires_grad=False):
     Python floats give float32, ints give int64, bools give bool; an ndarray keeps its dtype.
     """
     if isinstance(data, Tensor):
-        arr = data.data.copy()
+        arr = data._data.copy()
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        arr = np.array([x.data if isinstance(x, Tensor) else x for x in data])
+        arr = np.array([x._data if isinstance(x, Tensor) else x for x in data])
         if dtype is None and arr.dtype == np.float64 and not any(
-                isinstance(x, Tensor) and x.data.dtype == np.float64 for x in data):
+                isinstance(x, Tensor) and x._data.dtype == np.float64 for x in data):
             arr = arr.astype(_dtype.get_default_dtype().np)
     else:
         try:
@@ -1530,26 +1553,26 @@ def matmul(a, b):
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError(f"matmul: expected Tensor arguments, got {type(a).__name__} and "
                         f"{type(b).__name__}")
-    sa, sb = a.data.shape, b.data.shape
-    if a.data.ndim == 0 or b.data.ndim == 0:
+    sa, sb = a._data.shape, b._data.shape
+    if a._data.ndim == 0 or b._data.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.data.ndim}D and {b.data.ndim}D")
-    if a.data.dtype != b.data.dtype:
+                           f"{a._data.ndim}D and {b._data.ndim}D")
+    if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{a.dtype} != {b.dtype}")
     ka = sa[-1]
-    kb = sb[0] if b.data.ndim == 1 else sb[-2]
+    kb = sb[0] if b._data.ndim == 1 else sb[-2]
     if ka != kb:
-        if a.data.ndim == 2 and b.data.ndim == 2:
+        if a._data.ndim == 2 and b._data.ndim == 2:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                                f"({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})")
         raise RuntimeError(f"matmul: shapes {list(sa)} and {list(sb)} cannot be multiplied "
                            f"(size {ka} of the last dim of the first does not match size "
-                           f"{kb} of the {'only' if b.data.ndim == 1 else 'second-to-last'} "
+                           f"{kb} of the {'only' if b._data.ndim == 1 else 'second-to-last'} "
                            f"dim of the second)")
     fn = L.Matmul
-    if b.data.ndim == 1 and a.data.ndim <= 2:
-        fn = L.Dot if a.data.ndim == 1 else L.Mv
+    if b._data.ndim == 1 and a._data.ndim <= 2:
+        fn = L.Dot if a._data.ndim == 1 else L.Mv
     try:
         return fn.apply(a, b)
     except ValueError:
@@ -1560,7 +1583,7 @@ def where(condition, input=None, other=None):
     """``where(cond, a, b)``: a where cond is True, else b (one of a, b may be a number)."""
     if input is None and other is None:
         return tuple(_make(i) for i in np.nonzero(_raw(condition)))
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
                            f"tensor with dtype {FROM_NP.get(cond.dtype, cond.dtype)}")
@@ -1597,14 +1620,14 @@ def cat(tensors, dim=0):
         raise ValueError("cat(): expected a non-empty list of Tensors")
     ref = tensors[0]
     # torch lets 1-D empty tensors join anything
-    tensors = [t for t in tensors if not (t.data.ndim == 1 and t.data.size == 0)] or [ref]
+    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [ref]
     ref = tensors[0]
-    d = _dim(dim, ref.data.ndim, "cat")
+    d = _dim(dim, ref._data.ndim, "cat")
     for k, t in enumerate(tensors):
-        if t.data.ndim != ref.data.ndim:
+        if t._data.ndim != ref._data.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got "
-                               f"{ref.data.ndim} and {t.data.ndim}")
-        for i, (s0, s1) in enumerate(zip(ref.data.shape, t.data.shape)):
+                               f"{ref._data.ndim} and {t._data.ndim}")
+        for i, (s0, s1) in enumerate(zip(ref._data.shape, t._data.shape)):
             if i != d and s0 != s1:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
                                    f"Expected size {s0} but got size {s1} for tensor number "
@@ -1614,11 +1637,11 @@ def cat(tensors, dim=0):
 
 def _common_dtype(tensors):
     """cat/stack promote their inputs to one dtype, with torch's rules."""
-    dt = tensors[0].data
+    dt = tensors[0]._data
     for t in tensors[1:]:
-        if t.data.dtype != dt.dtype:
-            dt = np.empty((1,), result_type(dt, t.data))
-    return [t if t.data.dtype == dt.dtype else _cast(t, dt.dtype) for t in tensors]
+        if t._data.dtype != dt.dtype:
+            dt = np.empty((1,), result_type(dt, t._data))
+    return [t if t._data.dtype == dt.dtype else _cast(t, dt.dtype) for t in tensors]
 
 
 concat = concatenate = cat
@@ -1629,11 +1652,11 @@ def stack(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shape = tensors[0].data.shape
+    shape = tensors[0]._data.shape
     for k, t in enumerate(tensors):
-        if t.data.shape != shape:
+        if t._data.shape != shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(shape)} at entry 0 and {list(t.data.shape)} at entry "
+                               f"{list(shape)} at entry 0 and {list(t._data.shape)} at entry "
                                f"{k}")
     d = _dim(dim, len(shape) + 1, "stack")
     return S.Stack.apply(d, *_common_dtype(tensors))
@@ -1721,20 +1744,17 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
-    return zeros(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return zeros(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False):
-    return ones(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return ones(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def empty_like(t, dtype=None, requires_grad=False):
-    return empty(t.data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return empty(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
-    return full(t.data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return full(t._data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
-
-function.Tensor = Tensor
-function._make = _make

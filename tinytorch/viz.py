@@ -46,11 +46,11 @@ def _shape(arr):
 
 def _tensor_label(t, name, show_data, show_grad):
     lines = [name] if name else []
-    lines.append(f"{_shape(t.data)} {t.data.dtype}")
+    lines.append(f"{_shape(t._data)} {t._data.dtype}")
     if show_data:
-        lines.append("data " + _summary(t.data))
+        lines.append("data " + _summary(t._data))
     if show_grad and t.grad is not None:
-        lines.append("grad " + _summary(t.grad.data))
+        lines.append("grad " + _summary(t.grad._data))
     return "\n".join(lines)
 
 
@@ -178,7 +178,7 @@ def print_backward(loss, params=None, norms=True, file=None):
                 continue
             src = edge[0]
             where = type(src).__name__ if isinstance(src, BackwardNode) else \
-                "leaf " + names.get(id(src), _shape(src.data))
+                "leaf " + names.get(id(src), _shape(src._data))
             print(f"{'':>10}-> input {i} ({where}): {fmt(grads_out[i])}", file=out)
 
     with trace_backward(tracer):

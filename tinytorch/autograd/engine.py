@@ -9,12 +9,11 @@
 
 No recursion anywhere, so a chain of 100,000 ops is fine.
 """
-import sys
-
 import numpy as np
 
-from . import function as _function
+from .._dtype import FROM_NP
 from .function import BackwardNode as Node
+from .function import TensorBase, _make
 from .grad_mode import STATE
 
 
@@ -22,16 +21,18 @@ def sum_to(grad, shape):
     """Reduce a broadcast gradient to ``shape``: sum over the dims broadcasting added/expanded.
 
     If y = broadcast(x), every element of x fed several elements of y, so dL/dx is the sum of
-    their gradients.  Returns None if ``grad`` cannot come from broadcasting ``shape``.
+    their gradients.  Works on arrays and on Tensors (both take ``sum(axis=, keepdims=)``).
+    Returns None if ``grad`` cannot come from broadcasting ``shape``.
     """
-    if grad.shape == shape:
+    gshape = tuple(grad.shape)
+    if gshape == shape:
         return grad
-    lead = grad.ndim - len(shape)
+    lead = len(gshape) - len(shape)
     if lead < 0:
         return None
     axes = list(range(lead))
     for i, n in enumerate(shape):
-        g = grad.shape[lead + i]
+        g = gshape[lead + i]
         if n == 1 and g != 1:
             axes.append(lead + i)
         elif n != g:
@@ -40,31 +41,43 @@ def sum_to(grad, shape):
     return out.reshape(shape)
 
 
-def _fit(node, i, grad, meta):
-    """Make the i-th input gradient of ``node`` match the input's shape and dtype."""
+def _fit(node, i, grad, meta, create_graph):
+    """Make the i-th input gradient of ``node`` match the input's shape and dtype: an array,
+    or with ``create_graph`` a Tensor (a constant one if backward returned an array)."""
     shape, dtype = meta
-    if type(grad) is not np.ndarray:
-        grad = np.asarray(grad)
-    if grad.shape != shape:
+    if create_graph:
+        if not isinstance(grad, TensorBase):
+            grad = _make(np.asarray(grad))
+        arr = grad._data
+    else:
+        if isinstance(grad, TensorBase):
+            grad = grad._data
+        elif type(grad) is not np.ndarray:
+            grad = np.asarray(grad)
+        arr = grad
+    if arr.shape != shape:
         fitted = sum_to(grad, shape)
         if fitted is None:
             raise RuntimeError(
                 f"Function {type(node).__name__} returned an invalid gradient at index {i} - "
-                f"got {list(grad.shape)} but expected shape compatible with {list(shape)}")
+                f"got {list(arr.shape)} but expected shape compatible with {list(shape)}")
         grad = fitted
-    if grad.dtype != dtype:
-        grad = grad.astype(dtype)
+    if arr.dtype != dtype:
+        grad = grad.to(FROM_NP[dtype]) if create_graph else grad.astype(dtype)
     return grad
 
 
-def _zeros_for_missing(node, grads):
+def _zeros_for_missing(node, grads, create_graph):
     if not node._materialize:
         return grads
-    return [np.zeros(m[0], m[1]) if g is None else g for g, m in zip(grads, node._out_meta)]
+    return [(_make(np.zeros(m[0], m[1])) if create_graph else np.zeros(m[0], m[1]))
+            if g is None else g for g, m in zip(grads, node._out_meta)]
 
 
 def _check_anomaly(node, grads):
     for i, g in enumerate(grads):
+        if isinstance(g, TensorBase):
+            g = g._data
         if g is not None and g.dtype.kind == "f" and not np.all(np.isfinite(g)):
             where = node._trace or "(forward was called outside detect_anomaly)\n"
             kind = "nan" if np.isnan(g).any() else "inf"
@@ -73,23 +86,39 @@ def _check_anomaly(node, grads):
 
 
 def _accumulate_leaf(t, g, owned=False):
-    if t.grad is None:
+    """Add ``g`` (an array, or a Tensor with history under create_graph) into ``t.grad``."""
+    if isinstance(g, TensorBase):
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is None:
         # unless the engine made g just for this leaf, copy it: a backward may hand the
         # same array to several places
-        t.grad = _function._make(g if owned else g.copy())
+        t.grad = _make(g if owned else g.copy())
     else:
-        t.grad = _function._make(t.grad.data + g)
+        t.grad = _make(t.grad._data + g)
 
 
-def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True, tracer=None):
-    """Backpropagate ``grads`` (ndarrays) from ``roots`` (tensors).
+def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True, tracer=None,
+                 create_graph=False):
+    """Backpropagate ``grads`` from ``roots`` (tensors).
 
+    ``grads`` are ndarrays, or with ``create_graph`` Tensors: then every backward runs on
+    Tensors with grad mode on, so the gradients it returns carry their own graph.
     With ``inputs``, gradients w.r.t. those tensors are returned (autograd.grad) and, unless
     ``accumulate``, no ``.grad`` is touched.  ``tracer(node, grads_in, grads_out)`` is called
     for every node in visiting order (see tinytorch.viz).
     """
-    if tracer is None:
-        tracer = STATE.tracer
+    prev_mode = STATE.enabled
+    STATE.enabled = create_graph  # as torch: backward records only with create_graph
+    STATE.graph_backward += create_graph
+    try:
+        return _run(roots, grads, retain_graph, inputs, accumulate,
+                    STATE.tracer if tracer is None else tracer, create_graph)
+    finally:
+        STATE.enabled = prev_mode
+        STATE.graph_backward -= create_graph
+
+
+def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
     capture = None
     if inputs is not None:
         capture = {}
@@ -136,7 +165,7 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
         node = ready.pop()
         out_grads = buffers.pop(node, None)
         if out_grads is not None and node._hooks is not None:
-            out_grads = _run_hooks(node, out_grads)
+            out_grads = _run_hooks(node, out_grads, create_graph)
         if out_grads is not None and node._retained is not None:
             for nr, ref in node._retained.items():
                 t = ref()
@@ -152,20 +181,12 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
         if out_grads is not None and (out_grads[0] is not None or len(out_grads) > 1
                                       and any(g is not None for g in out_grads)):
             if node._out_meta is not None:  # several outputs: some may have had no grad
-                out_grads = _zeros_for_missing(node, out_grads)
-            if node._raw and node._fn is not None:
-                in_grads = node._fn.backward(node, *out_grads)
-                if type(in_grads) is not tuple:
-                    in_grads = (in_grads,)
-                if len(in_grads) != len(node.next_functions):
-                    in_grads = node._check_count(in_grads)
-            else:
-                in_grads = node._run_backward(out_grads)
+                out_grads = _zeros_for_missing(node, out_grads, create_graph)
+            in_grads = node._run_backward(out_grads, create_graph)
             if anomaly:
                 _check_anomaly(node, in_grads)
             if not retain_graph and node._saved is not None:
-                node._saved = node._saved_meta = None
-                node._freed = True
+                node._release()
         if tracer is not None:
             tracer(node, out_grads, in_grads)
         metas = node._in_meta
@@ -177,7 +198,7 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
             if g is not None:
                 m = metas[i]
                 if type(g) is not np.ndarray or g.shape != m[0] or g.dtype != m[1]:
-                    g = _fit(node, i, g, m)
+                    g = _fit(node, i, g, m, create_graph)
             if isinstance(nxt, Node):
                 if g is not None:
                     buf = buffers.get(nxt)
@@ -200,21 +221,8 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
                     entry[1] = entry[1] + g
                     entry[2] = True  # a fresh array, nobody else holds it
     for t, g, owned in leaves.values():
-        if not owned and _SOLE is not None and g.base is None and sys.getrefcount(g) == _SOLE:
-            owned = True  # nothing else holds this array: the leaf can keep it uncopied
         _deliver_leaf(t, g, capture, results, accumulate, owned)
     return results
-
-
-def _sole_refcount():
-    """What sys.getrefcount reports, in the loop above, for an array that only the leaves
-    entry holds (the number differs between CPython versions, so it is measured)."""
-    leaves = {0: [None, np.empty(1), False]}
-    for t, g, owned in leaves.values():
-        return sys.getrefcount(g)
-
-
-_SOLE = _sole_refcount() if sys.implementation.name == "cpython" else None
 
 
 def _n_outputs(node):
@@ -229,20 +237,21 @@ def _deliver_leaf(t, g, capture, results, accumulate, owned=False):
                 results[k] = g if results[k] is None else results[k] + g
     if accumulate:
         for hook in t._hooks or ():
-            out = hook(_function._make(g))
+            out = hook(g if isinstance(g, TensorBase) else _make(g))
             if out is not None:
-                g = out.data
+                g = out if isinstance(g, TensorBase) else out._data
                 owned = False
         _accumulate_leaf(t, g, owned)
 
 
-def _run_hooks(node, out_grads):
+def _run_hooks(node, out_grads, create_graph):
     out_grads = list(out_grads)
     for nr, hooks in node._hooks.items():
         for hook in hooks:
             if out_grads[nr] is None:
                 break
-            res = hook(_function._make(out_grads[nr]))
+            g = out_grads[nr]
+            res = hook(g if create_graph else _make(g))
             if res is not None:
-                out_grads[nr] = res.data
+                out_grads[nr] = res if create_graph else res._data
     return out_grads

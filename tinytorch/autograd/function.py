@@ -19,38 +19,84 @@ Every built-in op is a Function subclass, and so is a learner's own op::
 ``ctx``, which is also the output's ``grad_fn``) linking the output to its inputs.  The engine
 (``engine.py``) later calls ``backward`` on these nodes in reverse topological order.
 
-Built-in primitives set ``_raw = True``: their forward/backward take and return numpy arrays
-instead of Tensors, which saves wrapping every intermediate.  Apart from that they go through
-exactly the same ``apply``, ``ctx`` and engine as a user's Function.
+Built-in primitives (``Primitive``) differ in one thing only: their forward takes and returns
+numpy arrays instead of Tensors, which saves wrapping every intermediate.  Their backward is
+written once, with operators and numpy functions that work on arrays *and* on Tensors (numpy
+hands a call such as ``np.exp(t)`` to the Tensor, see ``tinytorch/_numpy_protocol.py``): for
+a first-order gradient it runs on arrays; with ``create_graph=True`` it runs on Tensors and is
+recorded like any other computation, which is how gradients of gradients work.  Both kinds go
+through the same ``apply``, ``ctx`` and engine.
 """
 import traceback
+from collections import namedtuple
 
 import numpy as np
 
-from .grad_mode import STATE
-
-Tensor = None  # filled in by tinytorch.tensor (import cycle)
-_make = None
+from .grad_mode import STATE, no_grad
 
 
-def _saved_meta(t):
-    """What is needed to tell, at backward time, that a saved tensor was modified in place:
-    its version counter, the version it had, and who made it (for the message)."""
+class TensorBase:
+    """The part of a tensor that autograd reads: the array and the graph fields.
+
+    ``tinytorch.tensor.Tensor`` is its one direct subclass (it adds the methods); autograd
+    builds its outputs through ``_make`` without importing that module.
+    """
+
+    __slots__ = ("_data", "grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
+                 "_view", "__weakref__")
+    _concrete = None  # the Tensor class, set when it is defined
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if TensorBase in cls.__bases__:
+            TensorBase._concrete = cls
+
+
+def _make(data):
+    """Wrap an ndarray in a Tensor without checks or copies (the engine's and ops' builder)."""
+    t = object.__new__(TensorBase._concrete)
+    t._data = data
+    t.grad = None
+    t._requires_grad = False
+    t.grad_fn = None
+    t._output_nr = 0
+    t._vc = [0]
+    t._hooks = None
+    t._view = None
+    return t
+
+
+# What a node remembers of a saved array that belongs to a tensor: the tensor's version
+# counter and the version it had (an in-place change since is an error at backward), and where
+# the tensor came from, to rebuild it for a differentiable backward: ``producer`` is its
+# grad_fn, the leaf tensor itself, SELF (an output of this very node) or None (no grad).
+SavedVersion = namedtuple("SavedVersion", "counter version producer output_nr")
+SELF = "self"
+
+
+def _saved_version(t):
     fn = t.grad_fn
-    return (t._vc, t._vc[0], None if fn is None else type(fn), t._output_nr)
+    producer = fn if fn is not None else (t if t._requires_grad else None)
+    return tuple.__new__(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
 
 
-def _check_version(meta, arr):
-    vc, version, producer, nr = meta
-    if vc[0] != version:
-        from .._dtype import FROM_NP
-        who = "a leaf" if producer is None else f"output {nr} of {producer.__name__}"
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [tensor of shape {list(arr.shape)}, "
-            f"dtype={FROM_NP.get(arr.dtype, arr.dtype)}], which is {who}, is at version "
-            f"{vc[0]}; expected version {version} instead. Hint: clone() the tensor before "
-            "modifying it in place, or use the out-of-place op.")
+def _check_version(node, ref, arr):
+    if ref.counter[0] == ref.version:
+        return
+    from .._dtype import FROM_NP
+    p = ref.producer
+    if p is SELF:
+        who = f"output {ref.output_nr} of {type(node).__name__}"
+    elif isinstance(p, BackwardNode):
+        who = f"output {ref.output_nr} of {type(p).__name__}"
+    else:
+        who = "a leaf"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [tensor of shape {list(arr.shape)}, "
+        f"dtype={FROM_NP.get(arr.dtype, arr.dtype)}], which is {who}, is at version "
+        f"{ref.counter[0]}; expected version {ref.version} instead. Hint: clone() the tensor "
+        "before modifying it in place, or use the out-of-place op.")
 
 
 _FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
@@ -77,6 +123,7 @@ class BackwardNode:
     _freed = False
     _non_diff = None
     _materialize = True
+    _tensor_mode = False  # set by the engine while a create_graph backward runs
     needs_input_grad = ()
     next_functions = ()
     _in_meta = ()
@@ -91,17 +138,37 @@ class BackwardNode:
 
     @property
     def saved_tensors(self):
-        if self._saved is None:
+        """What forward saved: arrays for a built-in's first-order backward, Tensors
+        otherwise; in a create_graph backward, the tensors themselves, with their history."""
+        saved = self._saved
+        if saved is None:
             if self._freed:
                 raise RuntimeError(_FREED_MSG)
             return ()
-        saved = self._saved
-        for meta in self._saved_meta:
-            if meta is not None and meta[0][0] != meta[1]:
-                _check_version(meta, saved[self._saved_meta.index(meta)])
+        metas = self._saved_meta
+        for s, ref in zip(saved, metas):
+            if ref is not None and ref.counter[0] != ref.version:
+                _check_version(self, ref, s)
+        if self._tensor_mode:
+            return tuple(self._unpack(s, ref) for s, ref in zip(saved, metas))
         if self._raw:
             return saved
-        return tuple(None if s is None else _make(s) for s in self._saved)
+        return tuple(None if s is None else _make(s) for s in saved)
+
+    def _unpack(self, arr, ref):
+        """A saved array as a Tensor connected to the graph (for a create_graph backward)."""
+        if ref is None or ref.producer is None:
+            # no history: a built-in keeps working on the array, a user Function gets a Tensor
+            return arr if self._raw or arr is None else _make(arr)
+        p = ref.producer
+        if isinstance(p, TensorBase):
+            return p  # a leaf
+        t = _make(arr)
+        t._vc = ref.counter
+        t._requires_grad = True
+        t.grad_fn = self if p is SELF else p
+        t._output_nr = ref.output_nr
+        return t
 
     def mark_non_differentiable(self, *outputs):
         self._non_diff = outputs
@@ -117,48 +184,33 @@ class BackwardNode:
 
     # --- used by Function.apply and the engine ---------------------------------------
     def _store_saved(self, args, outs):
+        """Keep what forward saved, and for each array that belongs to an input or an
+        output, the version it had and where it came from (see SavedVersion)."""
         saved, metas = [], []
         for x in self._to_save:
             meta = None
-            if isinstance(x, Tensor):
-                meta, x = _saved_meta(x), x.data
-            elif type(x) is np.ndarray:
-                for t in args:
-                    if isinstance(t, Tensor) and t.data is x:
-                        meta = _saved_meta(t)
+            if isinstance(x, TensorBase):
+                for k, o in enumerate(outs):
+                    if o is x:
+                        meta = tuple.__new__(SavedVersion, (o._vc, o._vc[0], SELF, k))
                         break
                 else:
-                    for t in outs:
-                        if t.data is x:
-                            meta = _saved_meta(t)
+                    meta = _saved_version(x)
+                x = x._data
+            elif type(x) is np.ndarray:
+                for k, o in enumerate(outs):
+                    if o._data is x:
+                        meta = tuple.__new__(SavedVersion, (o._vc, o._vc[0], SELF, k))
+                        break
+                else:
+                    for t in args:
+                        if isinstance(t, TensorBase) and t._data is x:
+                            meta = _saved_version(t)
                             break
             saved.append(x)
             metas.append(meta)
         self._to_save = ()
         self._saved = tuple(saved)
-        self._saved_meta = tuple(metas)
-
-    def _store_raw(self, args, out):
-        """_store_saved for a built-in: everything saved is an array (or a number / None);
-        an array that is an input's or the output's data gets its version remembered."""
-        saved = self._to_save
-        tensors = None
-        metas = []
-        for x in saved:
-            m = None
-            if type(x) is np.ndarray:
-                if out.data is x:
-                    m = (out._vc, 0, type(self), 0)
-                else:
-                    if tensors is None:
-                        tensors = [t for t in args if isinstance(t, Tensor)]
-                    for t in tensors:
-                        if t.data is x:
-                            m = _saved_meta(t)
-                            break
-            metas.append(m)
-        self._to_save = ()
-        self._saved = saved
         self._saved_meta = tuple(metas)
 
     def _release(self):
@@ -175,21 +227,29 @@ class BackwardNode:
                                f"number of gradients (expected {n}, got {len(out)})")
         return out[:n]
 
-    def _run_backward(self, grads):
-        """Call the Function's backward with one gradient per output; return one per input."""
+    def _run_backward(self, grads, create_graph=False):
+        """Call the Function's backward with one gradient per output; return one per input.
+
+        First order: a built-in gets and returns arrays; a user Function gets Tensors (its
+        results are unwrapped).  With ``create_graph`` both get Tensors, the saved values come
+        back as Tensors with their history, and what backward computes is recorded."""
         fn = self._fn
-        if self._raw:
+        if create_graph:
+            self._tensor_mode = True
+            try:
+                out = fn.backward(self, *grads)
+            finally:
+                self._tensor_mode = False
+        elif self._raw:
             out = fn.backward(self, *grads)
         else:
-            from .grad_mode import no_grad
-            with no_grad():
-                out = fn.backward(self, *(None if g is None else _make(g) for g in grads))
-        if not isinstance(out, tuple):
-            out = (out,)
+            out = fn.backward(self, *(None if g is None else _make(g) for g in grads))
+        if type(out) is not tuple:
+            out = tuple(out) if isinstance(out, list) else (out,)
         if len(out) != len(self.next_functions):
             out = self._check_count(out)
-        if not self._raw:
-            out = tuple(g.data if isinstance(g, Tensor) else g for g in out)
+        if not self._raw and not create_graph:
+            out = tuple(g._data if isinstance(g, TensorBase) else g for g in out)
         return out
 
 
@@ -221,91 +281,55 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        if cls._raw:
-            # built-in: one pass over the inputs unwraps them to arrays and notes, for each,
-            # whether it needs grad, the edge backward follows and the shape/dtype the
-            # engine will check its gradient against
-            node = cls._Node()
-            arrays, needs, edges, metas = [], [], [], []
-            track = False
-            for a in args:
-                if isinstance(a, Tensor):
-                    d = a.data
-                    if a._requires_grad:
-                        if a._view is not None and a._view[2] != a._vc[0]:
-                            a._refresh_view()  # its memory changed in place: new history
-                            d = a.data
-                        track = True
-                        fn = a.grad_fn
-                        needs.append(True)
-                        edges.append((fn, a._output_nr) if fn is not None else (a, 0))
-                        metas.append((d.shape, d.dtype))
-                        arrays.append(d)
-                        continue
-                    arrays.append(d)
-                else:
-                    arrays.append(a)
-                needs.append(False)
-                edges.append(None)
-                metas.append(None)
-            if track and STATE.enabled:
-                node.needs_input_grad = tuple(needs)
-                out = cls.forward(node, *arrays)
-                node.next_functions = tuple(edges)
-                node._in_meta = tuple(metas)
-                if type(out) is np.ndarray and node._non_diff is None:
-                    if out.dtype.kind not in "fc":
-                        _not_float(cls, out)
-                    t = _make(out)
-                    t._requires_grad = True
-                    t.grad_fn = node
-                    if node._to_save:
-                        node._store_raw(args, t)
-                    if STATE.anomaly:
-                        node._trace = "".join(traceback.format_stack()[:-1])
-                    return t
-                return _wrap_outputs(cls, node, args, out, True)
-            out = cls.forward(node, *arrays)
-            if type(out) is np.ndarray:
-                return _make(out)
-            return _wrap_outputs(cls, node, args, out, False)
-        track = STATE.enabled and any(isinstance(a, Tensor) and a._requires_grad
-                                      for a in args)
+        """Run forward; if an input requires grad (and grad mode is on), record the node."""
         node = cls._Node()
-        node.needs_input_grad = tuple(track and isinstance(a, Tensor) and a._requires_grad
-                                      for a in args)
-        from .grad_mode import no_grad
-        with no_grad():
-            out = cls.forward(node, *args)
+        inputs, track = _link_inputs(node, args, cls._raw)
+        if cls._raw:
+            out = cls.forward(node, *inputs)
+        else:
+            with no_grad():
+                out = cls.forward(node, *inputs)
         return _wrap_outputs(cls, node, args, out, track)
 
 
-def _link_inputs(node, args, needs):
-    """Record, for each input, the edge the engine follows and the shape/dtype it expects."""
-    nf, meta = [], []
-    for a, need in zip(args, needs):
-        if need:
-            if a._view is not None and a._view[2] != a._vc[0]:
+def _link_inputs(node, args, raw):
+    """One pass over the inputs: what forward receives (arrays for a built-in) and, when the
+    graph is recorded, for each input the edge backward follows, whether it needs a gradient
+    and the shape/dtype the engine will check that gradient against."""
+    inputs = [a._data if raw and isinstance(a, TensorBase) else a for a in args]
+    if not STATE.enabled:
+        return inputs, False
+    edges = needs = None
+    for i, a in enumerate(args):
+        if isinstance(a, TensorBase) and a._requires_grad:
+            if needs is None:
+                n = len(args)
+                edges, needs, metas = [None] * n, [False] * n, [None] * n
+            if a._view is not None and a._view.version != a._vc[0]:
                 a._refresh_view()  # its memory changed in place: rebuild its history
+                if raw:
+                    inputs[i] = a._data
             fn = a.grad_fn
-            nf.append((fn, a._output_nr) if fn is not None else (a, 0))
-            d = a.data
-            meta.append((d.shape, d.dtype))
-        else:
-            nf.append(None)
-            meta.append(None)
-    node.next_functions = tuple(nf)
-    node._in_meta = tuple(meta)
+            edges[i] = (fn, a._output_nr) if fn is not None else (a, 0)
+            needs[i] = True
+            d = a._data
+            metas[i] = (d.shape, d.dtype)
+    if needs is None:
+        return inputs, False
+    node.needs_input_grad = tuple(needs)
+    node.next_functions = tuple(edges)
+    node._in_meta = tuple(metas)
+    return inputs, True
 
 
-def _not_float(cls, out):
+def _not_float(cls, dtype):
     raise RuntimeError(f"{cls.__name__}: only floating point tensors can require gradients, "
-                       f"but the output has dtype {out.dtype}")
+                       f"but the output has dtype {dtype}")
 
 
 def _to_array(o, cls):
-    if isinstance(o, Tensor):
-        return o.data
+    if isinstance(o, TensorBase):
+        return o._data
     if isinstance(o, np.ndarray):
         return o
     if isinstance(o, (np.generic, float, int, bool)):
@@ -314,45 +338,60 @@ def _to_array(o, cls):
 
 
 def _wrap_outputs(cls, node, args, out, track):
+    """Wrap forward's result(s) in Tensors; if tracked, they take ``node`` as grad_fn."""
+    if type(out) is np.ndarray and (not track or node._non_diff is None):
+        # the usual case: one array out
+        t = _make(out)
+        if track:
+            if out.dtype.kind not in "fc":
+                _not_float(cls, out.dtype)
+            t._requires_grad = True
+            t.grad_fn = node
+            if node._to_save:
+                node._store_saved(args, (t,))
+            if STATE.anomaly:
+                node._trace = "".join(traceback.format_stack()[:-2])
+        return t
     multi = isinstance(out, tuple)
-    if multi:
-        arrays = [_to_array(o, cls) for o in out]
-    else:
-        arrays = [out if type(out) is np.ndarray else _to_array(out, cls)]
+    arrays = [_to_array(o, cls) for o in out] if multi else [_to_array(out, cls)]
     non_diff = node._non_diff
     if non_diff:
-        non_diff = {id(o.data if isinstance(o, Tensor) else o) for o in non_diff}
+        non_diff = {id(o._data if isinstance(o, TensorBase) else o) for o in non_diff}
     outs = []
     for i, a in enumerate(arrays):
         t = _make(a)
         if track and not (non_diff and id(a) in non_diff):
             if a.dtype.kind not in "fc":
-                raise RuntimeError(f"{cls.__name__}: only floating point tensors can "
-                                   f"require gradients, but the output has dtype {a.dtype}")
+                _not_float(cls, a.dtype)
             t._requires_grad = True
             t.grad_fn = node
             t._output_nr = i
         outs.append(t)
     if track:
-        if not node._raw:  # a built-in's apply has linked its inputs already
-            _link_inputs(node, args, node.needs_input_grad)
         if multi:
             node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
         if node._to_save:
             node._store_saved(args, outs)
         if STATE.anomaly:
-            node._trace = "".join(traceback.format_stack()[:-3])
+            node._trace = "".join(traceback.format_stack()[:-2])
     return tuple(outs) if multi else outs[0]
 
 
 class Primitive(Function):
-    """Base of the built-in ops: forward and backward work on numpy arrays."""
+    """Base of the built-in ops: forward works on numpy arrays, backward on arrays or (for
+    higher-order gradients) on Tensors."""
 
     _raw = True
 
 
-class once_differentiable:
-    """Decorator kept for torch compatibility: backward here is never differentiated."""
+def once_differentiable(fn):
+    """Decorator for a custom Function's backward that is not itself differentiable: with
+    ``create_graph=True`` it runs without recording and its results have no history (as in
+    torch, differentiating them again then fails loudly)."""
+    import functools
 
-    def __new__(cls, fn):
-        return fn
+    @functools.wraps(fn)
+    def wrapper(ctx, *grads):
+        with no_grad():
+            return fn(ctx, *grads)
+    return wrapper

@@ -3,12 +3,13 @@ import functools
 
 
 class _State:
-    __slots__ = ("enabled", "anomaly", "tracer")
+    __slots__ = ("enabled", "anomaly", "tracer", "graph_backward")
 
     def __init__(self):
         self.enabled = True
         self.anomaly = False
         self.tracer = None
+        self.graph_backward = 0  # > 0 while a create_graph backward runs
 
 
 STATE = _State()

@@ -10,6 +10,9 @@ saturate.  A causal mask (-inf above the diagonal) stops position i from seeing 
 which is what a language model needs.  Everything here is composed from existing tensor ops,
 so autograd differentiates it with no extra code.
 
+The function ``scaled_dot_product_attention`` is defined in functional.py (and re-exported
+here); this file holds the ``MultiheadAttention`` layer built on it.
+
 >>> q = k = v = tinytorch.randn(2, 4, 10, 16)         # (batch, heads, length, head_dim)
 >>> scaled_dot_product_attention(q, k, v, is_causal=True).shape
 tinytorch.Size([2, 4, 10, 16])
@@ -22,126 +25,12 @@ import numpy as np
 from .. import _dtype
 from ..tensor import Tensor, _make, cat, empty, zeros
 from . import init
-from .conv import _word
-from .functional import dropout, linear
+from .functional import dropout, linear, scaled_dot_product_attention
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
 
 __all__ = ["scaled_dot_product_attention", "MultiheadAttention"]
-
-
-def _check_qkv(query, key, value):
-    for name, t in (("query", query), ("key", key), ("value", value)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be "
-                            f"Tensor, not {type(t).__name__}")
-    q, k, v = query.data, key.data, value.data
-    if not q.dtype == k.dtype == v.dtype:
-        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got "
-                           f"query.dtype: {_word(q)} key.dtype: {_word(k)} and value.dtype: "
-                           f"{_word(v)} instead.")
-    if q.dtype.kind != "f":
-        raise NotImplementedError(f"scaled_dot_product_attention: not implemented for "
-                                  f"'{_word(q)}' (expected floating point query/key/value)")
-    if min(q.ndim, k.ndim, v.ndim) < 2:
-        raise RuntimeError(f"scaled_dot_product_attention: query, key and value must be at "
-                           f"least 2-D (..., length, dim), got {list(q.shape)}, "
-                           f"{list(k.shape)} and {list(v.shape)}")
-    if k.shape[-1] != q.shape[-1]:
-        raise RuntimeError(f"scaled_dot_product_attention: query and key must have the same "
-                           f"last dim (embedding size), got query {list(q.shape)} and key "
-                           f"{list(k.shape)}")
-    if v.shape[-2] != k.shape[-2]:
-        raise RuntimeError(f"scaled_dot_product_attention: key and value must have the same "
-                           f"length (dim -2), got key {list(k.shape)} and value "
-                           f"{list(v.shape)}")
-
-
-def _repeat_heads(t, rep):
-    """(..., Hk, S, E) -> (..., Hk·rep, S, E), each head repeated rep times in a row (as
-    repeat_interleave along dim -3)."""
-    shape = t.data.shape
-    t = t.unsqueeze(-3).expand(*shape[:-2], rep, *shape[-2:])
-    return t.reshape(*shape[:-3], shape[-3] * rep, *shape[-2:])
-
-
-def _mask_bias(attn_mask, dtype, op):
-    """A bool mask (True = may attend) or a float mask (added to the scores) -> the additive
-    float mask (a Tensor) and the numpy array of its entries, to find fully masked rows."""
-    if not isinstance(attn_mask, Tensor):
-        raise TypeError(f"{op}: attn_mask must be a Tensor, not {type(attn_mask).__name__}")
-    m = attn_mask.data
-    if m.dtype == np.bool_:
-        bias = np.where(m, 0.0, -np.inf).astype(dtype)
-        return _make(bias), bias
-    if m.dtype.kind != "f":
-        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query "
-                           f"dtype, but got attn_mask.dtype: {_word(m)} and  query.dtype: "
-                           f"{_word(np.empty(0, dtype))} instead.")
-    if m.dtype != dtype:
-        attn_mask = attn_mask.to(_dtype.FROM_NP[np.dtype(dtype)])
-    return attn_mask, m
-
-
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False):
-    """softmax(Q Kᵀ · scale + mask) V over the last two dims of query (..., L, E), key
-    (..., S, E) and value (..., S, Ev); leading dims broadcast.
-
-    ``attn_mask``: bool (True = may attend) or float (added to the scores), broadcastable to
-    (..., L, S).  ``is_causal``: query i sees keys 0..i only (no attn_mask then).  A query
-    that may attend to nothing gets an all-zero output row (as torch).  ``dropout_p`` drops
-    attention weights (always, like torch's function: pass 0.0 in eval).  ``enable_gqa``: key
-    and value may have fewer heads (dim -3) than query, each shared by a group of query heads.
-    """
-    op = "scaled_dot_product_attention"
-    _check_qkv(query, key, value)
-    q = query.data
-    L, S, E = q.shape[-2], key.data.shape[-2], q.shape[-1]
-    if enable_gqa and q.ndim >= 3 and key.data.ndim >= 3:
-        hq, hk, hv = q.shape[-3], key.data.shape[-3], value.data.shape[-3]
-        if hq % hk or hq % hv:
-            raise RuntimeError(f"{op}: with enable_gqa the number of query heads ({hq}) must "
-                               f"be a multiple of the key ({hk}) and value ({hv}) heads")
-        key = _repeat_heads(key, hq // hk) if hk != hq else key
-        value = _repeat_heads(value, hq // hv) if hv != hq else value
-    scale = 1.0 / math.sqrt(E) if scale is None else scale
-    # scores[..., i, j] = q_i · k_j · scale
-    scores = query.matmul(key.transpose(-2, -1)) * scale
-    dead = None
-    if is_causal:
-        if attn_mask is not None:
-            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not "
-                               "be set when is_causal=True")
-        # query i may see keys j <= i (lower triangle, aligned at the top left)
-        bias = np.where(np.tri(L, S, dtype=bool), 0.0, -np.inf).astype(q.dtype)
-        scores = scores + _make(bias)        # every row sees key 0: none fully masked
-    elif attn_mask is not None:
-        bias_t, bias = _mask_bias(attn_mask, q.dtype, op)
-        try:
-            np.broadcast_shapes(bias.shape, scores.data.shape)
-        except ValueError:
-            raise RuntimeError(f"{op}: attn_mask of shape {list(bias.shape)} cannot be "
-                               f"broadcast to the attention scores' shape "
-                               f"{list(scores.data.shape)} (..., L={L}, S={S})") from None
-        scores = scores + bias_t
-        if bias.dtype == np.bool_:
-            dead = ~bias.any(axis=-1)
-        else:
-            dead = np.all(bias == -np.inf, axis=-1)
-        dead = dead[..., None] if dead.any() else None
-    if dead is not None:
-        # rows that may attend to nothing: softmax would give 0/0; make them 0 instead,
-        # with a zero gradient (fill before the softmax so no NaN appears at all)
-        dead_t = _make(dead)
-        scores = scores.masked_fill(dead_t, 0.0)
-        weights = scores.softmax(-1).masked_fill(dead_t, 0.0)
-    else:
-        weights = scores.softmax(-1)
-    if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, True)
-    return weights.matmul(value)
 
 
 # --- MultiheadAttention ---------------------------------------------------------------------
@@ -158,7 +47,7 @@ def _float_mask(mask, dtype, name):
     if not isinstance(mask, Tensor):
         raise TypeError(f"MultiheadAttention: {name} must be a Tensor, not "
                         f"{type(mask).__name__}")
-    m = mask.data
+    m = mask._data
     if m.dtype == np.bool_:
         return _make(np.where(m, -np.inf, 0.0).astype(dtype))
     if m.dtype.kind != "f":
@@ -170,8 +59,8 @@ def _pad_last(mask):
     """Append one zero (= may attend) column to an additive mask."""
     if mask is None:
         return None
-    shape = mask.data.shape[:-1] + (1,)
-    return cat([mask, _make(np.zeros(shape, mask.data.dtype))], dim=-1)
+    shape = mask._data.shape[:-1] + (1,)
+    return cat([mask, _make(np.zeros(shape, mask._data.dtype))], dim=-1)
 
 
 class MultiheadAttention(Module):
@@ -273,7 +162,7 @@ class MultiheadAttention(Module):
             if not isinstance(t, Tensor):
                 raise TypeError(f"MultiheadAttention: {name} must be a Tensor, not "
                                 f"{type(t).__name__}")
-        q, k, v = query.data, key.data, value.data
+        q, k, v = query._data, key._data, value._data
         if q.ndim not in (2, 3) or k.ndim != q.ndim or v.ndim != q.ndim:
             raise AssertionError(f"query, key and value should all be 3-D (batched) or 2-D "
                                  f"(unbatched), but got {q.ndim}-D, {k.ndim}-D and {v.ndim}-D")
@@ -291,7 +180,7 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
         self._check_shapes(query, key, value)
-        batched = query.data.ndim == 3
+        batched = query._data.ndim == 3
         same_kv = key is value
         same_qkv = query is key and same_kv
         # work batch-first: (N, L, E)
@@ -306,10 +195,10 @@ class MultiheadAttention(Module):
             key = value = query
         elif same_kv:
             value = key
-        N, L, E = query.data.shape
-        S = key.data.shape[1]
+        N, L, E = query._data.shape
+        S = key._data.shape[1]
         H, hd = self.num_heads, self.head_dim
-        dt = query.data.dtype
+        dt = query._data.dtype
 
         if is_causal and attn_mask is None:
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
@@ -317,28 +206,28 @@ class MultiheadAttention(Module):
                                " to create this mask.")
         use_causal = is_causal and key_padding_mask is None and not need_weights
         if key_padding_mask is not None and attn_mask is not None and \
-                (key_padding_mask.data.dtype == np.bool_) != (attn_mask.data.dtype == np.bool_):
+                (key_padding_mask._data.dtype == np.bool_) != (attn_mask._data.dtype == np.bool_):
             warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
                           "Use same type for both instead.", stacklevel=2)
         kpm = _float_mask(key_padding_mask, dt, "key_padding_mask")
-        if kpm is not None and kpm.data.shape != (N, S):
+        if kpm is not None and kpm._data.shape != (N, S):
             raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
-                                 f"{tuple(kpm.data.shape)}")
+                                 f"{tuple(kpm._data.shape)}")
         mask = None if use_causal else _float_mask(attn_mask, dt, "attn_mask")
         if mask is not None:
-            if mask.data.ndim == 2:
-                if mask.data.shape != (L, S):
+            if mask._data.ndim == 2:
+                if mask._data.shape != (L, S):
                     raise RuntimeError(f"The shape of the 2D attn_mask is "
-                                       f"{list(mask.data.shape)}, but should be {(L, S)}.")
+                                       f"{list(mask._data.shape)}, but should be {(L, S)}.")
                 mask = mask.reshape(1, 1, L, S)
-            elif mask.data.ndim == 3:
-                if mask.data.shape != (N * H, L, S):
+            elif mask._data.ndim == 3:
+                if mask._data.shape != (N * H, L, S):
                     raise RuntimeError(f"The shape of the 3D attn_mask is "
-                                       f"{list(mask.data.shape)}, but should be "
+                                       f"{list(mask._data.shape)}, but should be "
                                        f"{(N * H, L, S)}.")
                 mask = mask.reshape(N, H, L, S)
             else:
-                raise RuntimeError(f"attn_mask's dimension {mask.data.ndim} is not supported")
+                raise RuntimeError(f"attn_mask's dimension {mask._data.ndim} is not supported")
 
         q, k, v = self._project(query, key, value)                  # (N, L|S, E)
         if self.bias_k is not None:
@@ -348,8 +237,8 @@ class MultiheadAttention(Module):
             mask, kpm = _pad_last(mask), _pad_last(kpm)
         # split E into H heads of hd dims: (N, len, E) -> (N, H, len, hd)
         q = q.reshape(N, L, H, hd).transpose(1, 2)
-        k = k.reshape(N, k.data.shape[1], H, hd).transpose(1, 2)
-        v = v.reshape(N, v.data.shape[1], H, hd).transpose(1, 2)
+        k = k.reshape(N, k._data.shape[1], H, hd).transpose(1, 2)
+        v = v.reshape(N, v._data.shape[1], H, hd).transpose(1, 2)
         if self.add_zero_attn:
             # one extra all-zero key/value
             k = cat([k, zeros(N, H, 1, hd, dtype=k.dtype)], dim=2)
@@ -357,7 +246,7 @@ class MultiheadAttention(Module):
             mask, kpm = _pad_last(mask), _pad_last(kpm)
         if kpm is not None:
             # padded keys are hidden from every head and every query
-            kpm = kpm.reshape(N, 1, 1, kpm.data.shape[-1])
+            kpm = kpm.reshape(N, 1, 1, kpm._data.shape[-1])
             mask = kpm if mask is None else mask + kpm
         p = self.dropout if self.training else 0.0
 

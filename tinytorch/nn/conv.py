@@ -6,7 +6,8 @@ is the dot product of W[o] (shape (C, kh, kw)) with the input patch under it:
     y[n, o, y, x] = b[o] + Σ_{c,i,j} W[o, c, i, j] · xp[n, c, y·sh + i·dh, x·sw + j·dw]
 
 (xp the zero-padded input, s the stride, d the dilation).  Copying every patch into a column
-("im2col") turns the whole layer into one matrix product; see _conv_functions.Conv2d.
+("im2col") turns the whole layer into one matrix product; see Conv2dFunction in
+tinytorch/functions/conv.py.
 
 >>> conv = Conv2d(1, 8, kernel_size=3, padding=1)
 >>> conv(tinytorch.randn(4, 1, 28, 28)).shape
@@ -17,8 +18,8 @@ import numbers
 import numpy as np
 
 from .. import _dtype
+from ..functions import conv as P
 from ..tensor import Tensor, _make, empty
-from . import _conv_functions as P
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -90,7 +91,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     _tensor_arg(input, "conv2d", "input")
     _tensor_arg(weight, "conv2d", "weight")
-    x, w = input.data, weight.data
+    x, w = input._data, weight._data
     stride = _pair(stride, "stride", "conv2d")
     dilation = _pair(dilation, "dilation", "conv2d")
     if not _is_int(groups) or groups <= 0:
@@ -118,7 +119,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     unbatched = x.ndim == 3
     if unbatched:
         input = input.unsqueeze(0)
-        x = input.data
+        x = input._data
     o, cg = w.shape[0], w.shape[1]
     if o % groups != 0:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
@@ -135,20 +136,20 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise NotImplementedError(f"conv2d: not implemented for '{_word(x)}'")
     if bias is not None:
         _tensor_arg(bias, "conv2d", "bias")
-        if bias.data.shape != (o,):
+        if bias._data.shape != (o,):
             raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be "
                                f"1-dimensional with {o} elements, but got bias of size "
-                               f"{list(bias.data.shape)} instead")
-        if bias.data.dtype != x.dtype:
+                               f"{list(bias._data.shape)} instead")
+        if bias._data.dtype != x.dtype:
             raise RuntimeError(f"Input type ({_word(x).lower()}) and bias type "
-                               f"({_word(bias.data).lower()}) should be the same")
+                               f"({_word(bias._data).lower()}) should be the same")
     hp, wp = x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3]
     ekh, ekw = dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
     if hp < ekh or wp < ekw:
         raise RuntimeError(f"Calculated padded input size per channel: ({hp} x {wp}). "
                            f"Kernel size: ({ekh} x {ekw}). Kernel size can't be greater than "
                            "actual input size")
-    out = P.Conv2d.apply(input, weight, bias, stride, pads, dilation, groups)
+    out = P.Conv2dFunction.apply(input, weight, bias, stride, pads, dilation, groups)
     return out.squeeze(0) if unbatched else out
 
 

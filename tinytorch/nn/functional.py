@@ -1,27 +1,41 @@
 """tinytorch.nn.functional: stateless layers, activations and losses (torch's signatures).
 
-Most functions check their inputs here and then run one fused primitive from _functions.py,
-as torch runs one kernel: ``linear`` is one node (x Wᵀ + b), ``cross_entropy`` is one node
-computed through log-sum-exp.
+Most functions check their inputs here and then run one fused primitive from
+tinytorch/functions/nn.py, as torch runs one kernel: ``linear`` is one node (x Wᵀ + b),
+``cross_entropy`` is one node computed through log-sum-exp.
+
+The image and embedding ops (conv2d, pooling, batch_norm/layer_norm, embedding) are defined
+next to their layers in conv.py, pooling.py, normalization.py and sparse.py and re-exported
+here.  Imports point one way.  The layers built on this module (linear.py, activation.py,
+dropout.py, loss.py, attention.py) import it, and it never imports them; the four files above
+sit below it (it imports their functions), so they must not import it.
 
 >>> import tinytorch.nn.functional as F
 >>> logits = tinytorch.tensor([[1000.0, 0.0]])
 >>> F.cross_entropy(logits, tinytorch.tensor([1]))      # exact, no overflow
 tensor(1000.)
 """
+import math
 import warnings
 
 import numpy as np
 
+from .. import _dtype
+from ..functions import nn as P
 from ..random import _gen
 from ..tensor import Tensor, _broadcast_error, _make, _promote
-from . import _functions as P
+from .conv import conv2d
+from .normalization import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices
+from .sparse import embedding
 
 __all__ = [
     "linear", "relu", "relu_", "leaky_relu", "gelu", "silu", "softplus", "elu", "sigmoid",
     "tanh", "softmax", "log_softmax", "dropout", "one_hot", "flatten", "identity",
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d",
+    "batch_norm", "layer_norm", "embedding", "scaled_dot_product_attention",
 ]
 
 _TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
@@ -42,8 +56,8 @@ def _tensor(x, op, what="input"):
 
 def _float_input(x, op):
     _tensor(x, op)
-    if x.data.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for '{_type_word(x.data)}' "
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(x._data)}' "
                                   f"(expected a floating point input, got {x.dtype})")
     return x
 
@@ -58,13 +72,13 @@ def _inplace(input, op, fn):
 def linear(input, weight, bias=None):
     """y = x Wᵀ + b, with W of shape (out_features, in_features), over x's last dim."""
     if isinstance(input, Tensor) and isinstance(weight, Tensor):
-        x, w = input.data, weight.data
+        x, w = input._data, weight._data
         if w.ndim == 2 and x.ndim >= 1 and x.dtype == w.dtype and x.shape[-1] == w.shape[1]:
             if bias is None:
-                return P.Linear.apply(input, weight, None)
-            if isinstance(bias, Tensor) and bias.data.dtype == x.dtype \
-                    and bias.data.shape == (w.shape[0],):
-                return P.Linear.apply(input, weight, bias)
+                return P.LinearFunction.apply(input, weight, None)
+            if isinstance(bias, Tensor) and bias._data.dtype == x.dtype \
+                    and bias._data.shape == (w.shape[0],):
+                return P.LinearFunction.apply(input, weight, bias)
     return _linear_checked(input, weight, bias)
 
 
@@ -73,7 +87,7 @@ def _linear_checked(input, weight, bias):
     that broadcasts without being a vector)."""
     _tensor(input, "linear")
     _tensor(weight, "linear", "weight")
-    x, w = input.data, weight.data
+    x, w = input._data, weight._data
     if x.ndim == 0 or w.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{x.ndim}D and {w.ndim}D")
@@ -86,17 +100,17 @@ def _linear_checked(input, weight, bias):
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} "
                            f"and {w.shape[-1]}x{w.shape[0] if w.ndim == 2 else 1})")
-    out = input.matmul(weight) if w.ndim == 1 else P.Linear.apply(input, weight, None)
+    out = input.matmul(weight) if w.ndim == 1 else P.LinearFunction.apply(input, weight, None)
     if bias is None:
         return out
     _tensor(bias, "linear", "bias")
-    if bias.data.dtype != x.dtype:
+    if bias._data.dtype != x.dtype:
         raise RuntimeError(f"linear: bias has dtype {bias.dtype} but input and weight have "
                            f"{input.dtype}")
-    if _broadcast_error("linear", bias.data.shape, out.data.shape) is not None or \
-            np.broadcast_shapes(bias.data.shape, out.data.shape) != out.data.shape:
-        raise RuntimeError(f"linear: bias of shape {list(bias.data.shape)} cannot be added to "
-                           f"the output of shape {list(out.data.shape)} (expected shape "
+    if _broadcast_error("linear", bias._data.shape, out._data.shape) is not None or \
+            np.broadcast_shapes(bias._data.shape, out._data.shape) != out._data.shape:
+        raise RuntimeError(f"linear: bias of shape {list(bias._data.shape)} cannot be added to "
+                           f"the output of shape {list(out._data.shape)} (expected shape "
                            f"[{w.shape[0] if w.ndim == 2 else ''}])")
     return out + bias
 
@@ -149,7 +163,7 @@ def silu(input, inplace=False):
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + e^(βx))/β, linear (x) where βx > threshold"""
     _float_input(input, "softplus")
-    return P.Softplus.apply(input, beta, threshold)
+    return P.SoftplusFunction.apply(input, beta, threshold)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -197,8 +211,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
     _float_input(input, "dropout")
     rng = _gen(None)
     if inplace:
-        return _inplace(input, "dropout_", lambda t: P.Dropout.apply(t, float(p), rng))
-    return P.Dropout.apply(input, float(p), rng)
+        return _inplace(input, "dropout_", lambda t: P.DropoutFunction.apply(t, float(p), rng))
+    return P.DropoutFunction.apply(input, float(p), rng)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -209,7 +223,7 @@ def one_hot(tensor, num_classes=-1):
             [0, 0, 1]])
     """
     _tensor(tensor, "one_hot", "tensor")
-    y = tensor.data
+    y = tensor._data
     if y.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor "
                            f"(got {tensor.dtype}).")
@@ -252,7 +266,7 @@ def _reduction(size_average, reduce, reduction):
 
 
 def _warn_size(input, target):
-    if target.data.shape != input.data.shape:
+    if target._data.shape != input._data.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}). This will likely lead to incorrect results due "
                       "to broadcasting. Please ensure they have the same size.", stacklevel=3)
@@ -263,14 +277,14 @@ def _pair(input, target, op):
     _tensor(input, op)
     _tensor(target, op, "target")
     _warn_size(input, target)
-    err = _broadcast_error(op, input.data.shape, target.data.shape)
+    err = _broadcast_error(op, input._data.shape, target._data.shape)
     if err is not None:
         raise err
     x, y = _promote(input, target, op)
-    if x.data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         # torch has no integer kernel: an integer regression loss is almost always a
         # forgotten .float() on both operands
-        raise NotImplementedError(f'"{op}" not implemented for \'{_type_word(x.data)}\' '
+        raise NotImplementedError(f'"{op}" not implemented for \'{_type_word(x._data)}\' '
                                   f"(input {input.dtype}, target {target.dtype}; expected "
                                   "a floating point input or target)")
     return x, y
@@ -279,7 +293,7 @@ def _pair(input, target, op):
 def _weighted(loss_none, weight, reduction, op, mean_by_weight):
     """loss·weight reduced; 'mean' divides by Σ weight (mse, l1) or by the count (huber)."""
     _tensor(weight, op, "weight")
-    if weight.data.shape != loss_none.data.shape:
+    if weight._data.shape != loss_none._data.shape:
         raise ValueError("Weights and input must have the same size.")
     out = loss_none * weight
     if reduction == "none":
@@ -303,8 +317,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     reduction = _reduction(size_average, reduce, reduction)
     x, y = _pair(input, target, "l1_loss")
     if weight is not None:
-        return _weighted(P.L1Loss.apply(x, y, "none"), weight, reduction, "l1_loss", True)
-    return P.L1Loss.apply(x, y, reduction)
+        return _weighted(P.L1LossFunction.apply(x, y, "none"), weight, reduction, "l1_loss", True)
+    return P.L1LossFunction.apply(x, y, reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
@@ -315,7 +329,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta "
                            f"(got beta={beta}).")
     x, y = _pair(input, target, "smooth_l1_loss")
-    return P.SmoothL1Loss.apply(x, y, reduction, float(beta))
+    return P.SmoothL1LossFunction.apply(x, y, reduction, float(beta))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -327,9 +341,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
                            f"(got delta={delta}).")
     x, y = _pair(input, target, "huber_loss")
     if weight is not None:
-        return _weighted(P.HuberLoss.apply(x, y, "none", float(delta)), weight, reduction,
+        return _weighted(P.HuberLossFunction.apply(x, y, "none", float(delta)), weight, reduction,
                          "huber_loss", False)
-    return P.HuberLoss.apply(x, y, reduction, float(delta))
+    return P.HuberLossFunction.apply(x, y, reduction, float(delta))
 
 
 def _broadcast_weight(w, shape, dtype, op, what="weight"):
@@ -337,11 +351,11 @@ def _broadcast_weight(w, shape, dtype, op, what="weight"):
         return None
     _tensor(w, op, what)
     try:
-        np.broadcast_shapes(w.data.shape, shape)
+        np.broadcast_shapes(w._data.shape, shape)
     except ValueError:
-        raise RuntimeError(f"{op}: {what} of shape {list(w.data.shape)} cannot be broadcast "
+        raise RuntimeError(f"{op}: {what} of shape {list(w._data.shape)} cannot be broadcast "
                            f"to the input's shape {list(shape)}") from None
-    return _make(w.data.astype(dtype, copy=False))
+    return _make(w._data.astype(dtype, copy=False))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -350,16 +364,16 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "binary_cross_entropy")
     _tensor(target, "binary_cross_entropy", "target")
-    if target.data.shape != input.data.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the "
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          "the same size.")
-    x = input.data
+    x = input._data
     if x.dtype.kind != "f":
         raise NotImplementedError(f"binary_cross_entropy: not implemented for "
                                   f"'{_type_word(x)}' (expected a floating point input)")
-    if target.data.dtype != x.dtype:
-        raise RuntimeError(f"Found dtype {_type_word(target.data)} but expected "
+    if target._data.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_word(target._data)} but expected "
                            f"{_type_word(x)} (binary_cross_entropy: target and input must "
                            "have the same dtype)")
     if x.size and not np.all((x >= 0) & (x <= 1)):
@@ -378,30 +392,30 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     op = "binary_cross_entropy_with_logits"
     _tensor(input, op)
     _tensor(target, op, "target")
-    if target.data.shape != input.data.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    if input.data.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for '{_type_word(input.data)}' "
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(input._data)}' "
                                   "(expected floating point logits)")
-    if target.data.dtype.kind != "f":
+    if target._data.dtype.kind != "f":
         raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type "
-                           f"{_type_word(target.data)} (the target must be floating point, "
+                           f"{_type_word(target._data)} (the target must be floating point, "
                            f"got {target.dtype})")
     x, y = _promote(input, target, op)
-    dt = x.data.dtype
-    w = _broadcast_weight(weight, x.data.shape, dt, op)
-    pw = _broadcast_weight(pos_weight, x.data.shape, dt, op, "pos_weight")
+    dt = x._data.dtype
+    w = _broadcast_weight(weight, x._data.shape, dt, op)
+    pw = _broadcast_weight(pos_weight, x._data.shape, dt, op, "pos_weight")
     return P.BinaryCrossEntropyWithLogits.apply(x, y, w, pw, reduction)
 
 
 def _class_weight(weight, C, op):
     """Check a per-class weight: a tensor of shape (C,)."""
     _tensor(weight, op, "weight")
-    if weight.data.shape != (C,):
+    if weight._data.shape != (C,):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
                            f"or no classes but got weight tensor of shape: "
-                           f"{list(weight.data.shape)}")
+                           f"{list(weight._data.shape)}")
 
 
 def _class_target(input, target, weight, ignore_index, op):
@@ -411,8 +425,8 @@ def _class_target(input, target, weight, ignore_index, op):
     ``keep`` the mask of counted entries (None when none is ignored), ``wy`` the weight of
     each entry (None when all are 1) and ``denom`` the divisor of 'mean'."""
     x = input
-    xd = x.data
-    t = target.data
+    xd = x._data
+    t = target._data
     if t.dtype not in (np.int64, np.uint8):
         hint = ""
         if t.dtype.kind == "f":
@@ -426,7 +440,7 @@ def _class_target(input, target, weight, ignore_index, op):
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target "
                              f"size: {t.shape[0] if t.ndim else 0}")
         x = x.reshape(1, xd.shape[0])
-        xd = x.data
+        xd = x._data
         t = t.reshape(1)
     else:
         n = xd.shape[0]
@@ -444,11 +458,11 @@ def _class_target(input, target, weight, ignore_index, op):
     w = None
     if weight is not None:
         _class_weight(weight, C, op)
-        if weight.data.dtype != xd.dtype:
+        if weight._data.dtype != xd.dtype:
             raise RuntimeError(f"expected scalar type {_type_word(xd)} but found "
-                               f"{_type_word(weight.data)} ({op}: weight and input must "
+                               f"{_type_word(weight._data)} ({op}: weight and input must "
                                "have the same dtype)")
-        w = weight.data
+        w = weight._data
     y = t.astype(np.int64, copy=False)
     keep = None
     if y.size:
@@ -492,8 +506,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "nll_loss")
     _tensor(target, "nll_loss", "target")
-    if input.data.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.data.ndim})")
+    if input._data.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input._data.ndim})")
     _float_input(input, "nll_loss")
     x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
                                                         "nll_loss")
@@ -513,7 +527,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             reduction == "mean" and size_average is None and reduce is None and \
             isinstance(input, Tensor) and isinstance(target, Tensor):
         # the everyday case: (N, C) float logits, (N,) int64 classes all in range
-        xd, t = input.data, target.data
+        xd, t = input._data, target._data
         if xd.ndim == 2 and t.ndim == 1 and t.dtype == np.int64 and xd.dtype.kind == "f" \
                 and t.shape[0] == xd.shape[0] > 0 and 0 <= t.min() and t.max() < xd.shape[1]:
             return P.CrossEntropy.apply(input, t, None, None, None, 0.0, False, "mean",
@@ -521,14 +535,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "cross_entropy")
     _tensor(target, "cross_entropy", "target")
-    xd = input.data
+    xd = input._data
     if xd.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {xd.ndim})")
     _float_input(input, "cross_entropy")
     eps = float(label_smoothing)
     if not 0.0 <= eps <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {eps}")
-    if target.data.shape == xd.shape:
+    if target._data.shape == xd.shape:
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps)
     x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
                                                         "cross_entropy")
@@ -537,36 +551,139 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
-    t = target.data
+    t = target._data
     if t.dtype.kind != "f":
         raise RuntimeError(f"Expected floating point type for target with class "
                            f"probabilities, got {_type_word(t)}")
     if ignore_index != -100:
         raise RuntimeError("ignore_index is not supported for floating point target")
     x, y = input, target
-    if t.dtype != input.data.dtype:
+    if t.dtype != input._data.dtype:
         x, y = _promote(input, target, "cross_entropy")
-    unbatched = x.data.ndim == 1
+    unbatched = x._data.ndim == 1
     if unbatched:
         x, y = x.reshape(1, -1), y.reshape(1, -1)
-    C = x.data.shape[1]
+    C = x._data.shape[1]
     w = None
     if weight is not None:
         _class_weight(weight, C, "cross_entropy")
-        w = weight.data.astype(x.data.dtype, copy=False)
-    denom = x.data.size // C if C else 0
+        w = weight._data.astype(x._data.dtype, copy=False)
+    denom = x._data.size // C if C else 0
     out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)
     return _finish(out, reduction, unbatched)
 
 
-# --- images and sequences (conv.py, pooling.py, normalization.py, sparse.py, attention.py) ---
-from .conv import conv2d  # noqa: E402
-from .pooling import (adaptive_avg_pool2d, avg_pool2d, max_pool2d,  # noqa: E402
-                      max_pool2d_with_indices)
-from .normalization import batch_norm, layer_norm  # noqa: E402
-from .sparse import embedding  # noqa: E402
-from .attention import scaled_dot_product_attention  # noqa: E402
+# --- attention ----------------------------------------------------------------------------
+# (attention.py explains the maths and holds the MultiheadAttention layer built on this)
 
-__all__ += ["conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d",
-            "adaptive_avg_pool2d", "batch_norm", "layer_norm", "embedding",
-            "scaled_dot_product_attention"]
+def _check_qkv(query, key, value):
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be "
+                            f"Tensor, not {type(t).__name__}")
+    q, k, v = query._data, key._data, value._data
+    if not q.dtype == k.dtype == v.dtype:
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got "
+                           f"query.dtype: {_type_word(q)} key.dtype: {_type_word(k)} and "
+                           f"value.dtype: {_type_word(v)} instead.")
+    if q.dtype.kind != "f":
+        raise NotImplementedError(f"scaled_dot_product_attention: not implemented for "
+                                  f"'{_type_word(q)}' (expected floating point query/key/value)")
+    if min(q.ndim, k.ndim, v.ndim) < 2:
+        raise RuntimeError(f"scaled_dot_product_attention: query, key and value must be at "
+                           f"least 2-D (..., length, dim), got {list(q.shape)}, "
+                           f"{list(k.shape)} and {list(v.shape)}")
+    if k.shape[-1] != q.shape[-1]:
+        raise RuntimeError(f"scaled_dot_product_attention: query and key must have the same "
+                           f"last dim (embedding size), got query {list(q.shape)} and key "
+                           f"{list(k.shape)}")
+    if v.shape[-2] != k.shape[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: key and value must have the same "
+                           f"length (dim -2), got key {list(k.shape)} and value "
+                           f"{list(v.shape)}")
+
+
+def _repeat_heads(t, rep):
+    """(..., Hk, S, E) -> (..., Hk·rep, S, E), each head repeated rep times in a row (as
+    repeat_interleave along dim -3)."""
+    shape = t._data.shape
+    t = t.unsqueeze(-3).expand(*shape[:-2], rep, *shape[-2:])
+    return t.reshape(*shape[:-3], shape[-3] * rep, *shape[-2:])
+
+
+def _mask_bias(attn_mask, dtype, op):
+    """A bool mask (True = may attend) or a float mask (added to the scores) -> the additive
+    float mask (a Tensor) and the numpy array of its entries, to find fully masked rows."""
+    if not isinstance(attn_mask, Tensor):
+        raise TypeError(f"{op}: attn_mask must be a Tensor, not {type(attn_mask).__name__}")
+    m = attn_mask._data
+    if m.dtype == np.bool_:
+        bias = np.where(m, 0.0, -np.inf).astype(dtype)
+        return _make(bias), bias
+    if m.dtype.kind != "f":
+        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query "
+                           f"dtype, but got attn_mask.dtype: {_type_word(m)} and  query.dtype: "
+                           f"{_type_word(np.empty(0, dtype))} instead.")
+    if m.dtype != dtype:
+        attn_mask = attn_mask.to(_dtype.FROM_NP[np.dtype(dtype)])
+    return attn_mask, m
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(Q Kᵀ · scale + mask) V over the last two dims of query (..., L, E), key
+    (..., S, E) and value (..., S, Ev); leading dims broadcast.
+
+    ``attn_mask``: bool (True = may attend) or float (added to the scores), broadcastable to
+    (..., L, S).  ``is_causal``: query i sees keys 0..i only (no attn_mask then).  A query
+    that may attend to nothing gets an all-zero output row (as torch).  ``dropout_p`` drops
+    attention weights (always, like torch's function: pass 0.0 in eval).  ``enable_gqa``: key
+    and value may have fewer heads (dim -3) than query, each shared by a group of query heads.
+    """
+    op = "scaled_dot_product_attention"
+    _check_qkv(query, key, value)
+    q = query._data
+    L, S, E = q.shape[-2], key._data.shape[-2], q.shape[-1]
+    if enable_gqa and q.ndim >= 3 and key._data.ndim >= 3:
+        hq, hk, hv = q.shape[-3], key._data.shape[-3], value._data.shape[-3]
+        if hq % hk or hq % hv:
+            raise RuntimeError(f"{op}: with enable_gqa the number of query heads ({hq}) must "
+                               f"be a multiple of the key ({hk}) and value ({hv}) heads")
+        key = _repeat_heads(key, hq // hk) if hk != hq else key
+        value = _repeat_heads(value, hq // hv) if hv != hq else value
+    scale = 1.0 / math.sqrt(E) if scale is None else scale
+    # scores[..., i, j] = q_i · k_j · scale
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    dead = None
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not "
+                               "be set when is_causal=True")
+        # query i may see keys j <= i (lower triangle, aligned at the top left)
+        bias = np.where(np.tri(L, S, dtype=bool), 0.0, -np.inf).astype(q.dtype)
+        scores = scores + _make(bias)        # every row sees key 0: none fully masked
+    elif attn_mask is not None:
+        bias_t, bias = _mask_bias(attn_mask, q.dtype, op)
+        try:
+            np.broadcast_shapes(bias.shape, scores._data.shape)
+        except ValueError:
+            raise RuntimeError(f"{op}: attn_mask of shape {list(bias.shape)} cannot be "
+                               f"broadcast to the attention scores' shape "
+                               f"{list(scores._data.shape)} (..., L={L}, S={S})") from None
+        scores = scores + bias_t
+        if bias.dtype == np.bool_:
+            dead = ~bias.any(axis=-1)
+        else:
+            dead = np.all(bias == -np.inf, axis=-1)
+        dead = dead[..., None] if dead.any() else None
+    if dead is not None:
+        # rows that may attend to nothing: softmax would give 0/0; make them 0 instead,
+        # with a zero gradient (fill before the softmax so no NaN appears at all)
+        dead_t = _make(dead)
+        scores = scores.masked_fill(dead_t, 0.0)
+        weights = scores.softmax(-1).masked_fill(dead_t, 0.0)
+    else:
+        weights = scores.softmax(-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return weights.matmul(value)

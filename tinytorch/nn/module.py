@@ -435,7 +435,7 @@ class Module:
                     g.detach_()
                 else:
                     g._requires_grad = False
-                g.data.fill(0)
+                g._data.fill(0)
 
     def apply(self, fn):
         """Call ``fn(m)`` on every child (recursively), then on self; returns self."""
@@ -451,15 +451,15 @@ class Module:
         Parameter objects are kept (an optimizer holding them stays valid)."""
         for m in self.modules():
             for p in m._parameters.values():
-                if p is None or (floating_only and p.data.dtype.kind != "f"):
+                if p is None or (floating_only and p._data.dtype.kind != "f"):
                     continue
-                p.data = fn(p.data)
+                p._data = fn(p._data)
                 if p.grad is not None:
-                    p.grad.data = fn(p.grad.data)
+                    p.grad._data = fn(p.grad._data)
             for k, b in m._buffers.items():
-                if b is None or (floating_only and b.data.dtype.kind != "f"):
+                if b is None or (floating_only and b._data.dtype.kind != "f"):
                     continue
-                b.data = fn(b.data)
+                b._data = fn(b._data)
         return self
 
     def _cast(self, dt):
@@ -608,24 +608,24 @@ def _copy_into(t, value, key, assign):
     """Copy a checkpoint value into the module tensor ``t``; return an error message or
     None."""
     if isinstance(value, Tensor):
-        src = value.data
+        src = value._data
     elif isinstance(value, np.ndarray):
         src = value
     else:
         return (f'While copying the parameter named "{key}", expected torch.Tensor or '
                 f"Tensor-like object from checkpoint but received {type(value)}")
     # torch's backward-compatibility rule: a 1-element vector fills a 0-d parameter
-    if t.data.ndim == 0 and src.ndim == 1 and src.shape[0] == 1:
+    if t._data.ndim == 0 and src.ndim == 1 and src.shape[0] == 1:
         src = src.reshape(())
-    if src.shape != t.data.shape:
+    if src.shape != t._data.shape:
         return (f"size mismatch for {key}: copying a param with shape {Size(src.shape)} from "
-                f"checkpoint, the shape in current model is {Size(t.data.shape)}.")
+                f"checkpoint, the shape in current model is {Size(t._data.shape)}.")
     with no_grad():
         if assign:
-            t.data = np.array(src, copy=True)
+            t._data = np.array(src, copy=True)
         else:
             try:
-                np.copyto(t.data, src, casting="unsafe")
+                np.copyto(t._data, src, casting="unsafe")
             except (TypeError, ValueError) as e:
                 return (f'While copying the parameter named "{key}", whose dimensions in the '
                         f"model are {_shape_of(t)} and whose dimensions in the checkpoint are "
@@ -635,4 +635,4 @@ def _copy_into(t, value, key, assign):
 
 
 def _shape_of(x):
-    return Size(np.shape(x.data if isinstance(x, Tensor) else x))
+    return Size(np.shape(x._data if isinstance(x, Tensor) else x))

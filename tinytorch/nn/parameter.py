@@ -4,6 +4,7 @@ import copy
 import numpy as np
 
 from .._dtype import get_default_dtype
+from ..autograd.function import TensorBase
 from ..tensor import Tensor, _make
 
 
@@ -27,7 +28,7 @@ class Parameter(Tensor):
             arr = np.empty((0,), dtype=get_default_dtype().np)
             vc = [0]
         elif isinstance(data, Tensor):
-            arr, vc = data.data, data._vc
+            arr, vc = data._data, data._vc
         else:
             raise TypeError(f"Parameter: expected a Tensor as data, got {type(data).__name__}")
         # start from a fresh leaf's fields (whatever slots Tensor has), then share memory
@@ -48,19 +49,19 @@ class Parameter(Tensor):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
-        out = type(self)(_make(self.data.copy()), self._requires_grad)
+        out = type(self)(_make(self._data.copy()), self._requires_grad)
         memo[id(self)] = out
         if self.grad is not None:
-            out.grad = _make(self.grad.data.copy())
+            out.grad = _make(self.grad._data.copy())
         out.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return out
 
     def __reduce_ex__(self, protocol):
         # copy.copy(p): a Parameter again, sharing memory, with the same flag
-        return (_rebuild_parameter, (self.data, self._requires_grad))
+        return (_rebuild_parameter, (self._data, self._requires_grad))
 
 
-_SLOTS = [n for n in Tensor.__slots__ if n != "__weakref__"]
+_SLOTS = [n for n in TensorBase.__slots__ if n != "__weakref__"]
 
 
 def _rebuild_parameter(data, requires_grad):

@@ -10,8 +10,8 @@ tinytorch.Size([4, 8, 14, 14])
 """
 import numpy as np
 
+from ..functions import conv as P
 from ..tensor import Tensor, _make
-from . import _conv_functions as P
 from .conv import _is_int, _word
 from .module import Module
 
@@ -33,7 +33,7 @@ def _pool_input(input, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    x = input.data
+    x = input._data
     if x.ndim not in (3, 4) or any(s == 0 for s in x.shape[-3:]):
         raise RuntimeError(f"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, "
                            f"but got input of size {list(x.shape)}")
@@ -94,19 +94,19 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     input plane, as torch's."""
     op = "max_pool2d"
     input, unbatched = _pool_input(input, op)
-    if input.data.dtype == np.bool_:
+    if input._data.dtype == np.bool_:
         raise RuntimeError("\"max_pool2d\" not implemented for 'Bool'")
     dilation = _pool_pair(dilation, "dilation", op)
-    kernel, stride, _, pads, out_hw = _pool_geometry(input.data.shape, kernel_size, stride,
+    kernel, stride, _, pads, out_hw = _pool_geometry(input._data.shape, kernel_size, stride,
                                                      padding, dilation, ceil_mode, op)
-    x = input.data
+    x = input._data
     if x.dtype.kind != "f" and any(pads):
         # integers have no -inf: pad with the smallest value instead
         input = _make(x.astype(np.float64))
-        out, idx = P.MaxPool2d.apply(input, kernel, stride, pads, dilation, out_hw)
-        out = _make(out.data.astype(x.dtype))
+        out, idx = P.MaxPool2dFunction.apply(input, kernel, stride, pads, dilation, out_hw)
+        out = _make(out._data.astype(x.dtype))
     else:
-        out, idx = P.MaxPool2d.apply(input, kernel, stride, pads, dilation, out_hw)
+        out, idx = P.MaxPool2dFunction.apply(input, kernel, stride, pads, dilation, out_hw)
     if unbatched:
         out, idx = out.squeeze(0), idx.squeeze(0)
     return out, idx
@@ -151,7 +151,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     op = "avg_pool2d"
     input, unbatched = _pool_input(input, op)
-    x = input.data
+    x = input._data
     if x.dtype == np.bool_:
         raise RuntimeError("\"avg_pool2d\" not implemented for 'Bool'")
     if divisor_override is not None and divisor_override == 0:
@@ -169,11 +169,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         divisor = np.outer(dh, dw)
     if x.dtype.kind == "f":
         divisor = np.asarray(divisor, dtype=x.dtype)
-        out = P.AvgPool2d.apply(input, kernel, stride, pads, out_hw, divisor)
+        out = P.AvgPool2dFunction.apply(input, kernel, stride, pads, out_hw, divisor)
     else:
         # integer pooling (no gradient): the sum divided with truncation, as torch does
-        s = P.AvgPool2d.apply(_make(x.astype(np.float64)), kernel, stride, pads, out_hw, 1.0)
-        out = _make(np.trunc(s.data / divisor).astype(x.dtype))
+        s = P.AvgPool2dFunction.apply(_make(x.astype(np.float64)), kernel, stride, pads,
+                                      out_hw, 1.0)
+        out = _make(np.trunc(s._data / divisor).astype(x.dtype))
     return out.squeeze(0) if unbatched else out
 
 
@@ -217,7 +218,7 @@ def adaptive_avg_pool2d(input, output_size):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    x = input.data
+    x = input._data
     if x.ndim not in (3, 4):
         raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got {list(x.shape)}")
     for d in range(x.ndim - 3 + 1, x.ndim):

@@ -13,8 +13,8 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
+from ..functions import conv as P
 from ..tensor import Tensor, empty
-from . import _conv_functions as P
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -41,7 +41,7 @@ def _renorm_(weight, idx, max_norm, norm_type):
     """Rescale, in place and outside autograd, the rows used by idx whose norm exceeds
     max_norm to norm max_norm (torch's embedding_renorm_)."""
     rows = np.unique(idx)
-    w = weight.data
+    w = weight._data
     norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
     big = norms > max_norm
     if big.any():
@@ -70,7 +70,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         bad = input if not isinstance(input, Tensor) else weight
         raise TypeError(f"embedding(): argument '{'input' if bad is input else 'weight'}' must "
                         f"be Tensor, not {type(bad).__name__}")
-    idx, w = input.data, weight.data
+    idx, w = input._data, weight._data
     if idx.dtype not in (np.int64, np.int32):
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got {input.type()} instead "
@@ -85,7 +85,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     padding_idx = _padding_idx(padding_idx, n)
     if max_norm is not None:
         _renorm_(weight, idx, max_norm, norm_type)
-    return P.Embedding.apply(weight, idx, padding_idx, bool(scale_grad_by_freq))
+    return P.EmbeddingFunction.apply(weight, idx, padding_idx, bool(scale_grad_by_freq))
 
 
 class Embedding(Module):
@@ -127,7 +127,7 @@ class Embedding(Module):
     def _fill_padding_idx_with_zero(self):
         if self.padding_idx is not None:
             with no_grad():
-                self.weight.data[self.padding_idx] = 0
+                self.weight._data[self.padding_idx] = 0
                 self.weight._vc[0] += 1
 
     def forward(self, input):

@@ -42,8 +42,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     p = float(norm_type)
     if not tensors:
         return _make(np.zeros((), np.float32))
-    dt = tensors[0].data.dtype
-    norms = np.array([_vector_norm(t.data, p) for t in tensors], dtype=dt)
+    dt = tensors[0]._data.dtype
+    norms = np.array([_vector_norm(t._data, p) for t in tensors], dtype=dt)
     total = np.asarray(_vector_norm(norms, p), dtype=dt)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {p} for gradients from `parameters` is "
@@ -58,13 +58,13 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
-    total = total_norm.data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    total = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     # computed in the norm's dtype, as torch does
     coef = np.asarray(max_norm, total.dtype) / (total + np.asarray(1e-6, total.dtype))
     coef = np.minimum(coef, np.asarray(1.0, total.dtype))
     with no_grad(), np.errstate(invalid="ignore"):   # a non-finite norm gives nan, as torch
         for g in grads:
-            np.multiply(g.data, coef.astype(g.data.dtype), out=g.data)
+            np.multiply(g._data, coef.astype(g._data.dtype), out=g._data)
             g._vc[0] += 1
 
 
@@ -87,7 +87,7 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:
-                np.clip(p.grad.data, -c, c, out=p.grad.data)
+                np.clip(p.grad._data, -c, c, out=p.grad._data)
                 p.grad._vc[0] += 1
 
 
@@ -102,13 +102,13 @@ def vector_to_parameters(vec, parameters):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     params = list(parameters)
     n = sum(p.numel() for p in params)
-    if vec.data.ndim != 1 or vec.data.shape[0] != n:
+    if vec._data.ndim != 1 or vec._data.shape[0] != n:
         raise RuntimeError(f"vector_to_parameters: expected a vector of {n} elements, got "
-                           f"shape {list(vec.data.shape)}")
+                           f"shape {list(vec._data.shape)}")
     k = 0
     with no_grad():
         for p in params:
             m = p.numel()
-            np.copyto(p.data, vec.data[k:k + m].reshape(p.data.shape), casting="unsafe")
+            np.copyto(p._data, vec._data[k:k + m].reshape(p._data.shape), casting="unsafe")
             p._vc[0] += 1
             k += m

@@ -36,7 +36,7 @@ class Adagrad(Optimizer):
     def _init_state(self, p, group):
         state = self.state[p]
         state["step"] = _new_step()
-        state["sum"] = _make(np.full_like(p.data, group["initial_accumulator_value"]))
+        state["sum"] = _make(np.full_like(p._data, group["initial_accumulator_value"]))
         return state
 
     def step(self, closure=None):
@@ -52,9 +52,9 @@ class Adagrad(Optimizer):
                 if len(state) == 0:
                     state = self._init_state(p, group)
                 step = _count_step(state)
-                theta, g = p.data, _grad(p, maximize, weight_decay)
+                theta, g = p._data, _grad(p, maximize, weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
-                s = state["sum"].data
+                s = state["sum"]._data
                 _addcmul_(s, g, g, 1)
                 std = np.sqrt(s)
                 std += eps

@@ -60,21 +60,21 @@ class Adam(Optimizer):
                     if amsgrad:
                         state["max_exp_avg_sq"] = _zeros_like(p)
                 step = _count_step(state)
-                theta = p.data
+                theta = p._data
                 if decoupled:  # AdamW: θ ← θ (1 − lr λ), and g is left without decay
                     g = _grad(p, maximize, 0)
                     if weight_decay != 0:
                         theta *= 1 - lr * weight_decay
                 else:
                     g = _grad(p, maximize, weight_decay)
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
                 _addcmul_(v, g, g, 1 - beta2)
                 step_size = lr / (1 - beta1 ** step)
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"].data
+                    vmax = state["max_exp_avg_sq"]._data
                     np.maximum(vmax, v, out=vmax)
                     denom = np.sqrt(vmax)
                 else:

@@ -14,7 +14,7 @@ a gradient for it.
 >>> w
 tensor([0.8000, 1.6000], requires_grad=True)
 
-Steps never touch autograd: they update ``p.data`` (the numpy array) in place and bump the
+Steps never touch autograd: they update ``p._data`` (the numpy array) in place and bump the
 parameter's version counter, as an in-place op under ``no_grad`` would.
 """
 import warnings
@@ -80,17 +80,17 @@ def _check_hparams(lr, **nonneg):
 def _grad(p, maximize, weight_decay):
     """The gradient a step uses: ``p.grad`` itself, or a new array when it is negated
     (maximize) or has L2 decay added (g + λθ).  ``p.grad`` is never written to."""
-    g = p.grad.data
+    g = p.grad._data
     if maximize:
         g = np.negative(g)
     if weight_decay != 0:
-        g = _add_scaled(g, p.data, weight_decay)
+        g = _add_scaled(g, p._data, weight_decay)
     return g
 
 
 def _count_step(state):
     """t <- t + 1 in the state's step counter (in place); returns t as a float."""
-    step_t = state["step"].data
+    step_t = state["step"]._data
     step_t += 1
     return float(step_t)
 
@@ -103,7 +103,7 @@ def _new_step():
 
 
 def _zeros_like(p):
-    return _make(np.zeros_like(p.data))
+    return _make(np.zeros_like(p._data))
 
 
 def _lerp_(a, b, w):
@@ -176,7 +176,7 @@ class Optimizer:
         for s in self.state.values():
             if isinstance(s, dict) and "step" in s and not isinstance(s["step"], Tensor):
                 step = _new_step()
-                step.data[()] = float(s["step"])
+                step._data[()] = float(s["step"])
                 s["step"] = step
 
     def __repr__(self):
@@ -259,7 +259,7 @@ class Optimizer:
                         g.detach_()
                     else:
                         g.requires_grad_(False)
-                    g.data.fill(0)
+                    g._data.fill(0)
                     g._vc[0] += 1
 
     def step(self, closure=None):
@@ -330,14 +330,14 @@ def _cast_state(param, value, index, key=None):
     parameter's floating dtype, and a buffer whose shape differs from the parameter's is
     refused (it would only fail later, inside step)."""
     if isinstance(value, (Tensor, np.ndarray)):
-        arr = value.data if isinstance(value, Tensor) else value
-        if key != "step" and param.data.dtype.kind == "f" and arr.dtype.kind == "f":
-            arr = arr.astype(param.data.dtype, copy=True)
+        arr = value._data if isinstance(value, Tensor) else value
+        if key != "step" and param._data.dtype.kind == "f" and arr.dtype.kind == "f":
+            arr = arr.astype(param._data.dtype, copy=True)
         else:
             arr = np.array(arr, copy=True)
-        if key != "step" and arr.ndim and arr.shape != param.data.shape:
+        if key != "step" and arr.ndim and arr.shape != param._data.shape:
             raise ValueError(f"loaded state dict has state '{key}' of shape {list(arr.shape)} "
-                             f"for parameter {index} of shape {list(param.data.shape)}")
+                             f"for parameter {index} of shape {list(param._data.shape)}")
         return _make(arr)
     if isinstance(value, dict):
         return {k: _cast_state(param, v, index, k) for k, v in value.items()}

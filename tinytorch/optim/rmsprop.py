@@ -51,12 +51,12 @@ class RMSprop(Optimizer):
                     if centered:
                         state["grad_avg"] = _zeros_like(p)
                 _count_step(state)
-                theta, g = p.data, _grad(p, maximize, weight_decay)
-                v = state["square_avg"].data
+                theta, g = p._data, _grad(p, maximize, weight_decay)
+                v = state["square_avg"]._data
                 v *= alpha
                 _addcmul_(v, g, g, 1 - alpha)
                 if centered:
-                    gbar = state["grad_avg"].data
+                    gbar = state["grad_avg"]._data
                     _lerp_(gbar, g, 1 - alpha)
                     avg = np.multiply(gbar, -1)  # v - ḡ²
                     avg *= gbar
@@ -66,7 +66,7 @@ class RMSprop(Optimizer):
                     avg = np.sqrt(v)
                 avg += eps
                 if momentum > 0:
-                    buf = state["momentum_buffer"].data
+                    buf = state["momentum_buffer"]._data
                     buf *= momentum
                     buf += g / avg
                     upd = np.multiply(buf, -lr)

@@ -42,30 +42,30 @@ class SGD(Optimizer):
                 if p.grad is None:
                     continue
                 # inline rather than optimizer._grad: plain SGD is the cheapest step there is
-                d = p.grad.data
+                d = p.grad._data
                 fresh = False  # is d a temporary we may overwrite?
                 if maximize:
                     d, fresh = np.negative(d), True
                 if weight_decay != 0:
-                    d, fresh = _add_scaled(d, p.data, weight_decay), True  # g + λθ
+                    d, fresh = _add_scaled(d, p._data, weight_decay), True  # g + λθ
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
                         buf = state["momentum_buffer"] = _make(np.array(d, copy=True))
                     else:
-                        b = buf.data
+                        b = buf._data
                         b *= momentum
                         b += d if dampening == 0 else d * (1 - dampening)
                     if nesterov:
-                        d, fresh = _add_scaled(d, buf.data, momentum), True  # g + μb
+                        d, fresh = _add_scaled(d, buf._data, momentum), True  # g + μb
                     else:
-                        d, fresh = buf.data, False
+                        d, fresh = buf._data, False
                 # θ <- θ + (-lr) d  (in the temporary when d is one)
                 if fresh:
                     d *= -lr
                 else:
                     d = np.multiply(d, -lr)
-                p.data += d
+                p._data += d
                 p._vc[0] += 1
         return loss

@@ -1,16 +1,17 @@
-"""Fused primitives behind tinytorch.nn.functional.
+"""Fused primitives behind tinytorch.nn.functional: linear, activations, dropout, losses.
 
 Each class is one node in the graph, like the single kernel torch runs for the same op:
 its forward and backward work on numpy arrays (see autograd/function.py: Primitive), and the
-derivative it implements is written in its docstring.  Input checks live in functional.py;
-by the time these run, shapes and dtypes are known to be valid.
+derivative it implements is written in its docstring.  Input checks live in nn/functional.py;
+by the time these run, shapes and dtypes are known to be valid.  A class whose name would
+match an nn Module's (``nn.Linear``) carries a ``Function`` suffix (``LinearFunction``).
 """
 import math
 
 import numpy as np
 
 from ..autograd.function import Primitive
-from ..functions.elementwise import sigmoid_array
+from .elementwise import sigmoid_array
 
 # --- erfc, for the exact GELU ------------------------------------------------------------
 # numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
@@ -46,7 +47,7 @@ def erfc_array(x):
 
 # --- linear -----------------------------------------------------------------------------
 
-class Linear(Primitive):
+class LinearFunction(Primitive):
     """y = x Wᵀ + b over the last dim of x;
     dL/dx = G W,  dL/dW = Gᵀ x (batch dims flattened),  dL/db = Σ_batch G"""
 
@@ -159,7 +160,7 @@ class Silu(Primitive):
         return g * (s * (1 + x * (1 - s)))
 
 
-class Softplus(Primitive):
+class SoftplusFunction(Primitive):
     """y = log(1 + e^(βx))/β, or x where βx > threshold;  dy/dx = σ(βx) (1 past threshold)"""
 
     backward_name = "SoftplusBackward0"
@@ -199,7 +200,7 @@ class Elu(Primitive):
         return np.where(pos, g, g * (out + ctx.alpha)).astype(g.dtype, copy=False), None
 
 
-class Dropout(Primitive):
+class DropoutFunction(Primitive):
     """y = x·m/(1-p) with m ~ Bernoulli(1-p) drawn once;  dy/dx = m/(1-p)"""
 
     backward_name = "MulBackward0"
@@ -267,7 +268,7 @@ class MseLoss(Primitive):
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
-class L1Loss(Primitive):
+class L1LossFunction(Primitive):
     """l = |x - y|;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)"""
 
     backward_name = "L1LossBackward0"
@@ -285,7 +286,7 @@ class L1Loss(Primitive):
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
-class SmoothL1Loss(Primitive):
+class SmoothL1LossFunction(Primitive):
     """d = x - y;  l = d²/(2β) if |d| < β else |d| - β/2;
     dl/dx = d/β if |d| < β else sign(d),  dl/dy = -dl/dx  (β = 0 is the L1 loss)"""
 
@@ -316,7 +317,7 @@ class SmoothL1Loss(Primitive):
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
 
 
-class HuberLoss(Primitive):
+class HuberLossFunction(Primitive):
     """d = x - y;  l = d²/2 if |d| < δ else δ(|d| - δ/2);
     dl/dx = clamp(d, -δ, δ),  dl/dy = -dl/dx"""
 
@@ -412,7 +413,7 @@ class CrossEntropy(Primitive):
       probabilities:  q = w ⊙ ((1-ε)·t + ε/C)
     so dl/dx = p·Σ_c q_c - q  (p = softmax x)  and  dl/dt = -(1-ε)·w ⊙ log p.
 
-    Arguments (checked by functional.cross_entropy): ``y`` the int64 classes with ignored
+    Arguments (checked by nn.functional.cross_entropy): ``y`` the int64 classes with ignored
     entries set to 0, or with ``probs`` the target probabilities shaped like x; ``w`` the
     class weights or None; ``wy`` each entry's weight w_y, zero where ignored (None: all 1);
     ``keep`` the mask of entries not ignored (None: all); ``denom`` the divisor of 'mean'.

@@ -1,8 +1,9 @@
 """Fused primitives for images and sequences: convolution, pooling, normalisation, embedding.
 
-Like the ones in _functions.py, each class is one node in the graph; forward and backward take
-and return numpy arrays, and the derivative is written in the docstring.  The checks and
-argument parsing live in conv.py, pooling.py, normalization.py and sparse.py.
+Like the ones in nn.py, each class is one node in the graph; forward and backward take and
+return numpy arrays, and the derivative is written in the docstring.  The checks and argument
+parsing live in nn/conv.py, nn/pooling.py, nn/normalization.py and nn/sparse.py.  A class whose
+name would match an nn Module's (``nn.Conv2d``) carries a ``Function`` suffix.
 
 Images are (N, C, H, W).  Every 2-D op here is built on the same picture: for kernel offset
 (i, j) the input pixels that meet that kernel entry form one strided slice of the (padded)
@@ -84,7 +85,7 @@ def _col2im(dcols, padded_shape, kernel, stride, dilation, out_hw, dtype):
 _BATCHED_WGRAD_LIMIT = 1 << 21
 
 
-class Conv2d(Primitive):
+class Conv2dFunction(Primitive):
     """Cross-correlation, as torch's conv2d: with G groups and K = C/G·kh·kw,
 
         cols[n, (c, i, j), (y, x)] = xp[n, c, y·sh + i·dh, x·sw + j·dw]      (im2col)
@@ -161,7 +162,7 @@ class Conv2d(Primitive):
 
 # --- pooling --------------------------------------------------------------------------------
 
-class MaxPool2d(Primitive):
+class MaxPool2dFunction(Primitive):
     """y = max over each window;  dL/dx gets dL/dy at the window's argmax (first one on
     ties) and 0 elsewhere, summed when windows overlap.
 
@@ -207,9 +208,9 @@ class MaxPool2d(Primitive):
         return _crop(gp, pads, xshape[2:]), None, None, None, None, None
 
 
-class AvgPool2d(Primitive):
+class AvgPool2dFunction(Primitive):
     """y = (Σ window) / d, d the divisor of each output position (kh·kw, or fewer where the
-    window hangs over the padding or the ceil_mode edge: see pooling.py);
+    window hangs over the padding or the ceil_mode edge: see nn/pooling.py);
     dL/dx = Σ over the windows containing x of dL/dy / d."""
 
     backward_name = "AvgPool2DBackward0"
@@ -295,7 +296,7 @@ class Normalize(Primitive):
         return gx, gw, gb, None, None, None, None, None, None
 
 
-class LayerNormFn(Normalize):
+class LayerNormFunction(Normalize):
     """y = (x - μ)/σ over the last dims;  dx = (N·dx̂ - Σdx̂ - x̂·Σ(dx̂·x̂)) / (N·σ)"""
 
     backward_name = "NativeLayerNormBackward0"
@@ -303,7 +304,7 @@ class LayerNormFn(Normalize):
 
 # --- embedding ------------------------------------------------------------------------------
 
-class Embedding(Primitive):
+class EmbeddingFunction(Primitive):
     """y[..., :] = W[idx[...], :]  (a row lookup);
     dL/dW[r] = Σ over the positions p with idx[p] = r of dL/dy[p]  (repeats accumulate),
     row ``padding_idx`` excluded; with scale_grad_by_freq each row's sum is divided by the
