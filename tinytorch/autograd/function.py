@@ -383,6 +383,18 @@ class Primitive(Function):
 
     _raw = True
 
+    @classmethod
+    def call(cls, *args):
+        """The op on arrays (an array back, nothing recorded) or, if an argument is a Tensor,
+        ``apply``: so a backward can use another primitive (GetItem's backward scatters with
+        IndexAdd) in one line that serves first- and higher-order gradients alike."""
+        for a in args:
+            if isinstance(a, TensorBase):
+                return cls.apply(*args)
+        ctx = cls._Node()
+        ctx.needs_input_grad = (False,) * len(args)
+        return cls.forward(ctx, *args)
+
 
 def once_differentiable(fn):
     """Decorator for a custom Function's backward that is not itself differentiable: with
