@@ -134,6 +134,17 @@ def test_checkpoint(tmp_path, monkeypatch):
     assert Path(res["path"]).exists()
 
 
+def test_newton(monkeypatch, capsys):
+    res = load("newton", monkeypatch).main([])
+    assert res["steps"] <= 10 and res["grad_norm"] < 1e-10
+    grads = [g for _, g in res["history"]]
+    assert np.log10(grads[-1]) < 1.5 * np.log10(grads[-2])     # digits about double: quadratic
+    assert res["hessian_error"] < 1e-12                    # autograd's Hessian = the formula
+    assert res["gd_loss"] > res["loss"] + 1e-3             # beats as many gradient steps
+    assert res["test_accuracy"] >= 0.95
+    assert f"test accuracy: {res['test_accuracy']:.4f}" in capsys.readouterr().out
+
+
 def test_import_tinytorch_stays_light():
     """Examples' dependencies are not imported by ``import tinytorch``."""
     code = ("import sys, tinytorch; import tinytorch.viz; "

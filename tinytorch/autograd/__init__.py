@@ -1,7 +1,7 @@
 """tinytorch.autograd: the engine's public face (backward, grad) and its tools."""
 import numpy as np
 
-from . import engine
+from . import engine, functional
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import BackwardNode, Function, _make, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -10,7 +10,8 @@ from .grad_mode import STATE as _STATE
 
 __all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "detect_anomaly",
            "set_detect_anomaly", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "trace_backward", "once_differentiable", "BackwardNode"]
+           "is_grad_enabled", "trace_backward", "once_differentiable", "BackwardNode",
+           "functional"]
 
 
 def _as_seq(x):

@@ -20,3 +20,44 @@ class ViewInfo:
         self.fn = fn
         self.version = version
         self.multi_output = multi_output
+
+
+# --- the version counter ---------------------------------------------------------------
+# A tensor's ``_vc`` is its version counter: one mutable cell, shared by a tensor, its views
+# and its detached aliases, that counts the in-place changes of their common memory (a
+# backward that saved the memory checks it, see SavedVersion in function.py).  Code outside
+# autograd/ and tensor.py goes through these helpers.
+
+def new_counter(value=0):
+    """A version counter of its own, starting at ``value``."""
+    return [value]
+
+
+def version(t):
+    """How many in-place changes ``t``'s memory has seen."""
+    return t._vc[0]
+
+
+def bump_version(t):
+    """Count one in-place change of ``t``'s memory (every tensor sharing it sees it)."""
+    t._vc[0] += 1
+
+
+def share_version(dst, src):
+    """From now on ``dst`` counts the changes of ``src``'s memory (a view, an alias)."""
+    dst._vc = src._vc
+
+
+def record_view(out, root, fn, multi_output=False):
+    """Remember that ``out`` is ``fn(root)`` (see ViewInfo), as of the current version."""
+    out._view = ViewInfo(root, fn, out._vc[0], multi_output)
+
+
+def view_is_current(t):
+    """Whether the view ``t``'s history was recorded at its memory's current version."""
+    return t._view.version == t._vc[0]
+
+
+def mark_view_current(t):
+    """The view ``t``'s history is up to date with its memory's current version."""
+    t._view.version = t._vc[0]

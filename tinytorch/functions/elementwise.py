@@ -162,7 +162,7 @@ class RPowScalar(Primitive):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gx = g * out * np.log(np.asarray(c, out.dtype))
         if c == 0:
-            gx = np.where(x >= 0, 0, gx).astype(g.dtype, copy=False)
+            gx = np.where(x >= 0, np.zeros((), g.dtype), gx)
         return gx, None
 
 
@@ -499,11 +499,13 @@ class Clamp(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        mask = np.ones(x.shape, bool)
-        if ctx.lo is not None:
-            mask &= x >= ctx.lo
-        if ctx.hi is not None:
-            mask &= x <= ctx.hi
+        lo, hi = ctx.lo, ctx.hi  # at least one is set (clamp checks)
+        if lo is None:
+            mask = x <= hi
+        elif hi is None:
+            mask = x >= lo
+        else:
+            mask = (x >= lo) & (x <= hi)
         return np.where(mask, g, np.zeros((), g.dtype)), None, None
 
 

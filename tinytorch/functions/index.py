@@ -88,14 +88,32 @@ class GetItem(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        gx = np.zeros(ctx.shape, g.dtype)
-        view, idx = _target(gx, ctx.idx)
-        if is_basic(idx):
-            view[idx] = g
+        return IndexAdd.call(g, ctx.shape, ctx.idx), None
+
+
+class IndexAdd(Primitive):
+    """z = zeros(shape) with x added at idx (repeats accumulate);  dz/dx = g[idx]
+
+    GetItem's backward; its own backward is GetItem, so indexing differentiates to any
+    order."""
+
+    backward_name = "IndexPutImplBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape, idx):
+        ctx.idx = idx
+        out = np.zeros(shape, x.dtype)
+        view, last = _target(out, idx)
+        if is_basic(last):
+            view[last] = x
         else:
             # an index array may name one element many times: np.add.at accumulates
-            np.add.at(view, idx, g)
-        return gx, None
+            np.add.at(view, last, x)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return GetItem.call(g, ctx.idx), None, None
 
 
 class Select(GetItem):
@@ -145,12 +163,9 @@ class SetItem(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        gx = None
-        if ctx.needs_input_grad[0]:
-            gx = g.copy()
-            view, last = _target(gx, ctx.idx)
-            view[last] = 0
-        gv = take(g, ctx.idx) if ctx.needs_input_grad[2] else None
+        # g with the overwritten places zeroed is this op again, writing 0 (its own backward)
+        gx = SetItem.call(g, ctx.idx, 0) if ctx.needs_input_grad[0] else None
+        gv = GetItem.call(g, ctx.idx) if ctx.needs_input_grad[2] else None
         return gx, None, gv
 
 
@@ -171,12 +186,28 @@ class CopySlices(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        gx = None
-        if ctx.needs_input_grad[0]:
-            gx = g.copy()
-            ctx.fn(gx)[...] = 0
-        gv = ctx.fn(g) if ctx.needs_input_grad[1] else None
+        gx = ViewZero.call(g, ctx.fn) if ctx.needs_input_grad[0] else None
+        gv = AsView.call(g, ctx.fn) if ctx.needs_input_grad[1] else None
         return gx, gv, None
+
+
+class ViewZero(Primitive):
+    """z = x with the region view_fn(x) zeroed;  dz/dx = g with that region zeroed (itself)
+
+    CopySlices' backward to the root; torch records this step as a CopySlices too."""
+
+    backward_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, view_fn):
+        ctx.fn = view_fn
+        out = x.copy()
+        view_fn(out)[...] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return ViewZero.call(g, ctx.fn), None
 
 
 class AsView(Primitive):
@@ -192,6 +223,23 @@ class AsView(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        gx = np.zeros(ctx.shape, g.dtype)
-        ctx.fn(gx)[...] = g
-        return gx, None
+        return ViewScatter.call(g, ctx.shape, ctx.fn), None
+
+
+class ViewScatter(Primitive):
+    """z = zeros(shape) with x written at the region view_fn(z);  dz/dx = view_fn(g) (AsView)
+
+    AsView's backward, and AsView is its backward, so they differentiate to any order."""
+
+    backward_name = "AsStridedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape, view_fn):
+        ctx.fn = view_fn
+        out = np.zeros(shape, x.dtype)
+        view_fn(out)[...] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return AsView.call(g, ctx.fn), None, None

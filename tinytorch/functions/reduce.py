@@ -16,12 +16,23 @@ def _restore(g, shape, axes, keepdim):
     return np.expand_dims(g, axes)
 
 
-def _spread(g, shape):
-    """g copied to every position of ``shape`` (a fresh array: cheaper than broadcast_to,
-    and safe to hand on)."""
-    out = np.empty(shape, g.dtype)
-    out[...] = g
-    return out
+class Spread(Primitive):
+    """z = x broadcast to ``shape``;  dz/dx = g summed back to x's shape (by the engine)
+
+    The backward of Sum and Mean; its own backward is a sum, so they differentiate to any
+    order.  Forward copies into a fresh array: cheaper than broadcast_to, safe to hand on."""
+
+    backward_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        out = np.empty(shape, x.dtype)
+        out[...] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
 
 
 class Sum(Primitive):
@@ -38,7 +49,7 @@ class Sum(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return _spread(_restore(g, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape), None, None
+        return Spread.call(_restore(g, ctx.shape, ctx.axes, ctx.keepdim), ctx.shape), None, None
 
 
 class SumAll(Sum):
@@ -65,7 +76,7 @@ class Mean(Primitive):
     @staticmethod
     def backward(ctx, g):
         g = _restore(g, ctx.shape, ctx.axes, ctx.keepdim) / ctx.n
-        return _spread(g, ctx.shape), None, None
+        return Spread.call(g, ctx.shape), None, None
 
 
 class MeanAll(Mean):
@@ -143,9 +154,7 @@ class MaxDim(Primitive):
         (idx,) = ctx.saved_tensors
         if not ctx.keepdim:
             g = np.expand_dims(g, ctx.dim)
-        gx = np.zeros(ctx.shape, g.dtype)
-        np.put_along_axis(gx, idx, g, axis=ctx.dim)
-        return gx, None, None
+        return PutAlongDim.call(g, idx, ctx.shape, ctx.dim), None, None
 
 
 class MinDim(MaxDim):
@@ -155,41 +164,98 @@ class MinDim(MaxDim):
     select = staticmethod(np.argmin)
 
 
+class PutAlongDim(Primitive):
+    """z = zeros(shape) with x put at idx along dim;  dz/dx = g taken at idx (TakeAlongDim)
+
+    MaxDim's and MinDim's backward; with TakeAlongDim as its backward (and the other way
+    round) they differentiate to any order."""
+
+    backward_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, shape, dim):
+        ctx.idx, ctx.dim = idx, dim
+        out = np.zeros(shape, x.dtype)
+        np.put_along_axis(out, idx, x, axis=dim)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return TakeAlongDim.call(g, ctx.idx, ctx.dim), None, None, None
+
+
+class TakeAlongDim(Primitive):
+    """z = x taken at idx along dim;  dz/dx = g put back at idx (PutAlongDim)"""
+
+    backward_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx, dim):
+        ctx.idx, ctx.dim, ctx.shape = idx, dim, x.shape
+        return np.take_along_axis(x, idx, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return PutAlongDim.call(g, ctx.idx, ctx.shape, ctx.dim), None, None
+
+
+def _centered(x, shift, axes):
+    """x - x̄ over ``axes``, as (x - shift) - mean(x - shift) where shift is one element of each
+    reduced slice: the same thing (x̄ shifts along), but a slice of equal values gives exactly
+    0 (as torch's Welford update does).  Forward and backward both call it, on the input; the
+    shift cancels, so backward may take it as a constant."""
+    if 0 in x.shape:
+        return x
+    shifted = x - shift
+    return shifted - np.mean(shifted, axis=axes, keepdims=True)
+
+
+def _drop(out, axes, keepdim):
+    """A reduction computed with keepdims=True, with the reduced dims dropped unless keepdim."""
+    return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+
+
+def _variance(ctx, x, axes, correction, keepdim):
+    """Var's forward: the variance (reduced dims kept) and the shift ``_centered`` used."""
+    n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
+    if n - correction <= 0:
+        name = "std" if isinstance(ctx, Std._Node) else "var"
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output "
+                      "numel).", UserWarning, stacklevel=5)
+    first = tuple(slice(0, 1) if axes is None or i in axes else slice(None)
+                  for i in range(x.ndim))
+    shift = x[first]
+    ctx.axes, ctx.keepdim = axes, keepdim
+    # 1/(n - correction), +inf when there are no degrees of freedom left (as torch)
+    ctx.scale = 1.0 / (n - correction) if n - correction > 0 else float("inf")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centered = _centered(x, shift, axes)
+        sq = np.sum(centered * centered, axis=axes, keepdims=True)
+        out = sq / (n - correction) if n - correction > 0 else sq * ctx.scale
+        return out.astype(x.dtype, copy=False), shift
+
+
 class Var(Primitive):
-    """z = Σ(x - x̄)² / (n - correction);  dz/dx = 2(x - x̄) / (n - correction)"""
+    """z = Σ(x - x̄)² / (n - correction);  dz/dx = 2(x - x̄) / (n - correction)
+
+    Backward recomputes x - x̄ from the saved input: saved from forward, it would be a
+    constant to a second derivative."""
 
     backward_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
-        if n - correction <= 0:
-            name = "std" if isinstance(ctx, Std._Node) else "var"
-            warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
-                          "less than the reduction factor (input numel divided by output "
-                          "numel).", UserWarning, stacklevel=4)
-        # shift by one element of each reduced slice first: the variance does not change,
-        # and a slice of equal values gives exactly 0 (as torch's Welford update does)
-        first = tuple(slice(0, 1) if axes is None or i in axes else slice(None)
-                      for i in range(x.ndim))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shifted = x - x[first] if x.size else x
-            centered = shifted - np.mean(shifted, axis=axes, keepdims=True) if x.size else x
-        ctx.save_for_backward(centered)
-        ctx.axes, ctx.keepdim = axes, keepdim
-        # 1/(n - correction), +inf when there are no degrees of freedom left (as torch)
-        ctx.scale = 1.0 / (n - correction) if n - correction > 0 else float("inf")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sq = np.sum(centered * centered, axis=axes, keepdims=keepdim)
-            out = sq / (n - correction) if n - correction > 0 else sq * ctx.scale
-            return out.astype(x.dtype, copy=False)
+        out, shift = _variance(ctx, x, axes, correction, keepdim)
+        ctx.save_for_backward(x, shift)
+        return _drop(out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        (centered,) = ctx.saved_tensors
-        g = _restore(g, centered.shape, ctx.axes, ctx.keepdim)
+        x, shift = ctx.saved_tensors
+        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
         with np.errstate(invalid="ignore", over="ignore"):
-            return g * (2 * ctx.scale) * centered, None, None, None
+            return g * (2 * ctx.scale) * _centered(x, shift, ctx.axes), None, None, None
 
 
 class Norm2(Primitive):
@@ -200,14 +266,16 @@ class Norm2(Primitive):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         out = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+        out = _drop(out, axes, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.axes = axes
-        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        g = g.reshape(out.shape)
+        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
+        out = _restore(out, x.shape, ctx.axes, ctx.keepdim)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(out == 0, 0, g / out)
         return x * scale, None, None
@@ -220,18 +288,19 @@ class Std(Var):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        var = Var.forward(ctx, x, axes, correction, True)
-        out = np.sqrt(var)
-        ctx.out = out
-        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+        var, shift = _variance(ctx, x, axes, correction, keepdim)
+        out = _drop(np.sqrt(var), axes, keepdim)
+        ctx.save_for_backward(x, shift, out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        (centered,) = ctx.saved_tensors
-        g = g.reshape(ctx.out.shape)
+        x, shift, out = ctx.saved_tensors
+        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
+        out = _restore(out, x.shape, ctx.axes, ctx.keepdim)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            scale = np.where(ctx.out == 0, 0, g * ctx.scale / ctx.out)
-        return centered * scale, None, None, None
+            scale = np.where(out == 0, 0, g * ctx.scale / out)
+            return _centered(x, shift, ctx.axes) * scale, None, None, None
 
 
 def logsumexp_array(x, axis, keepdims):
@@ -250,14 +319,16 @@ class LogSumExp(Primitive):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        out = logsumexp_array(x, axes, True)
+        out = logsumexp_array(x, axes, keepdim)
         ctx.save_for_backward(x, out)
-        return out if keepdim else np.squeeze(out, axis=axes)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        return g.reshape(out.shape) * np.exp(x - out), None, None
+        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
+        return g * np.exp(x - _restore(out, x.shape, ctx.axes, ctx.keepdim)), None, None
 
 
 class Softmax(Primitive):

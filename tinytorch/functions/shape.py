@@ -1,4 +1,6 @@
 """Shape primitives: they move elements around, so backward moves gradients back."""
+from itertools import accumulate
+
 import numpy as np
 
 from ..autograd.engine import sum_to
@@ -102,12 +104,12 @@ class Cat(Primitive):
     @staticmethod
     def forward(ctx, dim, *xs):
         ctx.dim = dim
-        ctx.bounds = np.cumsum([x.shape[dim] for x in xs])[:-1]
+        ctx.sizes = [x.shape[dim] for x in xs]
         return np.concatenate(xs, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
-        return (None, *np.split(g, ctx.bounds, axis=ctx.dim))
+        return (None, *Split.call(g, ctx.sizes, ctx.dim))
 
 
 class Stack(Primitive):
@@ -122,7 +124,7 @@ class Stack(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return (None, *np.moveaxis(g, ctx.dim, 0))
+        return (None, *Unbind.call(g, ctx.dim))
 
 
 class Unbind(Primitive):
@@ -137,7 +139,7 @@ class Unbind(Primitive):
 
     @staticmethod
     def backward(ctx, *gs):
-        return np.stack(gs, axis=ctx.dim), None
+        return Stack.call(ctx.dim, *gs), None
 
 
 class Split(Primitive):
@@ -148,12 +150,11 @@ class Split(Primitive):
     @staticmethod
     def forward(ctx, x, sizes, dim):
         ctx.dim = dim
-        bounds = np.cumsum(sizes)[:-1]
-        return tuple(np.split(x, bounds, axis=dim))
+        return tuple(np.split(x, list(accumulate(sizes[:-1])), axis=dim))
 
     @staticmethod
     def backward(ctx, *gs):
-        return np.concatenate(gs, axis=ctx.dim), None, None
+        return Cat.call(ctx.dim, *gs), None, None
 
 
 class SplitEqual(Split):

@@ -1,0 +1,186 @@
+"""In-place ops and views, as torch records them.
+
+An in-place op (``x.add_(y)``, ``x[i] = v``, ``x.zero_()``) is computed out of place and
+written back (``inplace``): autograd sees the out-of-place op, ``x`` takes over its grad_fn
+and its memory's version counter goes up, so that a backward which saved the old values
+raises instead of using the new ones.
+
+A view (``x[1:]``, ``x.t()``, ``x.view(...)``) shares memory and the version counter with
+the tensor it was cut from and remembers where it lives in its root (``view_of``, see
+autograd/views.py).  An in-place op on a view rewrites its root's history as well (the
+CopySlices primitive), and a view whose memory changed through its root or a sibling gets a
+fresh history before it is used (``refresh_view``, the AsView primitive).
+"""
+import numpy as np
+
+from ._checks import index_error, not_implemented, raw
+from ._dtype import FROM_NP
+from ._promotion import as_operand, cast, index_key
+from .autograd.function import TensorBase, _make
+from .autograd.grad_mode import STATE
+from .autograd.views import (bump_version, mark_view_current, new_counter, record_view,
+                             share_version, view_is_current)
+from .functions import elementwise as E
+from .functions import index as I
+
+
+def view_of(base, out, fn=None, check=False, multi=False):
+    """``out`` shares ``base``'s memory: it shares the version counter and remembers, as
+    ``fn`` (root array -> this view's array), where it lives in its root tensor, so that an
+    in-place op on it rewrites the root's history too (torch's CopySlices).
+
+    With ``check`` (reshape), ``out`` is only a view if numpy did not have to copy.
+    ``multi`` marks the outputs of split/chunk/unbind, which torch does not let autograd
+    modify in place."""
+    if check and not np.may_share_memory(out._data, base._data):
+        return out
+    share_version(out, base)
+    if fn is not None:
+        root = base._view
+        if root is None:
+            record_view(out, base, fn, multi)
+        else:
+            prev = root.fn
+            record_view(out, root.root, lambda a: fn(prev(a)), multi)
+    return out
+
+
+def refresh_view(t):
+    """A view whose memory changed in place since its grad_fn was recorded (through its
+    root or a sibling view) gets a new grad_fn: a view of the root as it is now."""
+    if view_is_current(t):
+        return
+    root = t._view.root
+    if not root._requires_grad:
+        mark_view_current(t)
+    elif STATE.enabled:
+        fresh = I.AsView.apply(root, t._view.fn)
+        t.grad_fn, t._output_nr, t._requires_grad = fresh.grad_fn, 0, True
+        mark_view_current(t)
+
+
+def _check_target(t, op):
+    """Autograd cannot let a leaf that requires grad (or a view of one, or one of several
+    views made at once) change in place."""
+    if t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    view = t._view
+    if view is None:
+        return
+    root = view.root
+    if root._requires_grad and root.grad_fn is None:
+        raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being "
+                           "used in an in-place operation.")
+    if view.multi_output and t._requires_grad:
+        raise RuntimeError(f"{op}: Output {t._output_nr} of {type(t.grad_fn).__name__} is a "
+                           "view and is being modified inplace. This view is the output of a "
+                           "function that returns multiple views. Such functions do not "
+                           "allow the output views to be modified inplace. You should "
+                           "replace the inplace operation by an out-of-place one.")
+
+
+def _check_result(arr, data, op):
+    """The new values must fit the tensor: same shape, a castable dtype, writable memory."""
+    if data.shape != arr.shape:
+        raise RuntimeError(f"{op}: output with shape {list(arr.shape)} doesn't match the "
+                           f"broadcast shape {list(data.shape)}")
+    if data.dtype != arr.dtype and not np.can_cast(data.dtype, arr.dtype, "same_kind"):
+        raise RuntimeError(f"{op}: result type {FROM_NP[data.dtype]} can't be cast to the "
+                           f"desired output type {FROM_NP[arr.dtype]}")
+    if arr.flags.writeable is False:
+        raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
+                           "written-to tensor refers to a single memory location (an "
+                           "expanded tensor). Please clone() the tensor before performing "
+                           "the operation.")
+
+
+def _keep_saved_self(node, arr):
+    """What ``node`` saved of ``arr`` must survive ``arr`` being overwritten: a copy, which
+    keeps the version and history it had (with a counter of its own)."""
+    node._saved_meta = tuple(m._replace(counter=new_counter(m.version)) if s is arr and m
+                             else m for s, m in zip(node._saved, node._saved_meta))
+    node._saved = tuple(s.copy() if s is arr else s for s in node._saved)
+
+
+def inplace(t, compute, op):
+    """Run ``compute`` (an out-of-place op on ``t``) and write its result into ``t``.
+
+    Autograd sees the out-of-place op and ``t`` takes over its grad_fn, as in torch.  If
+    ``t`` is a view, its root tensor's history is rewritten too (CopySlices), so that
+    gradients through the root see the change."""
+    grad_mode = STATE.enabled
+    if grad_mode:
+        _check_target(t, op)
+    view = t._view
+    if view is not None:
+        refresh_view(t)
+    out = compute()
+    data = out._data
+    _check_result(t._data, data, op)
+    node = out.grad_fn
+    if node is not None and node._saved is not None:
+        _keep_saved_self(node, t._data)
+    if view is not None and grad_mode and (out._requires_grad or view.root._requires_grad):
+        # the root becomes "root with this region replaced by out", which writes the new
+        # values; then t is a fresh view of that root
+        root = view.root
+        if data.dtype != t._data.dtype:
+            out = cast(out, t._data.dtype)
+        new_root = I.CopySlices.apply(root, out, view.fn)
+        bump_version(t)
+        root.grad_fn, root._output_nr = new_root.grad_fn, 0
+        root._requires_grad = True
+        refresh_view(t)
+        return t
+    np.copyto(t._data, data, casting="unsafe")
+    bump_version(t)
+    if node is not None:
+        t.grad_fn = node
+        t._output_nr = out._output_nr
+        t._requires_grad = True
+    if view is not None:
+        mark_view_current(t)
+    return t
+
+
+def setitem(t, idx, value):
+    """``t[idx] = value``."""
+    idx = index_key(idx)
+    if not isinstance(value, TensorBase):
+        value = as_operand(value, "index_put_")
+    if isinstance(value, TensorBase) and value._data.dtype != t._data.dtype:
+        value = value.to(t.dtype)
+
+    def compute():
+        try:
+            return I.SetItem.apply(t, idx, value)
+        except IndexError as e:
+            raise index_error(e) from None
+        except ValueError as e:
+            raise RuntimeError(f"index_put_: cannot assign a value of shape "
+                               f"{list(np.shape(raw(value)))} to the selected elements: "
+                               f"{e}") from None
+    inplace(t, compute, "index_put_")
+
+
+def copy_(t, src):
+    """``t.copy_(src)``: src's values (broadcast, cast to t's dtype) written into t."""
+    src = as_operand(src, "copy_")
+
+    def compute():
+        try:
+            return E.CopyFrom.apply(t, src)
+        except ValueError:
+            raise RuntimeError(f"copy_: the source of shape {list(np.shape(raw(src)))} "
+                               f"cannot be broadcast to {list(t._data.shape)}") from None
+    return inplace(t, compute, "copy_")
+
+
+def random_fill(t, draw, generator, kernel, op):
+    """uniform_ / normal_: ``t`` filled in place with ``draw(rng, shape)``."""
+    from .random import _gen
+    if t._data.dtype.kind != "f":  # numpy would truncate the draws to integers
+        raise not_implemented(kernel, t._data.dtype)
+    values = draw(_gen(generator), t._data.shape)
+    return inplace(t, lambda: _make(values.astype(t._data.dtype)), op)

@@ -1,0 +1,245 @@
+"""The ops with torch's free-function names (``matmul``, ``where``, ``cat``, ``stack``,
+``maximum``, ...) and the composites behind Tensor methods that take more than a line or two
+(``clamp``, ``masked_fill``, ``norm``, ``split``, max/min over a dim, ...).  Each checks its
+arguments (_checks.py), promotes its operands (_promotion.py) and calls Functions
+(functions/)."""
+import builtins
+
+import numpy as np
+
+from . import _dtype
+from ._checks import (TORCH_TYPE, bool_mask, broadcast_error, check_extremum_dims,
+                      check_joinable, check_masked_fill, check_matmul, check_stackable,
+                      dim_arg, not_implemented, raw, split_sizes)
+from ._dtype import FROM_NP, result_type
+from ._inplace import view_of
+from ._promotion import as_operand, cast, common_dtype, compare, promote
+from .autograd.function import TensorBase, _make
+from .creation import tensor, zeros
+from .functions import elementwise as E
+from .functions import linalg as L
+from .functions import reduce as R
+from .functions import shape as S
+from .return_types import max as _Max
+from .return_types import min as _Min
+
+__all__ = ["matmul", "where", "maximum", "minimum", "cat", "concat", "concatenate", "stack"]
+
+
+def matmul(a, b):
+    """Matrix product with torch's rules (1-D operands, broadcast batch dims)."""
+    check_matmul(a, b)
+    x, y = a._data, b._data
+    fn = L.Matmul
+    if y.ndim == 1 and x.ndim <= 2:
+        fn = L.Dot if x.ndim == 1 else L.Mv
+    try:
+        return fn.apply(a, b)
+    except ValueError:
+        raise broadcast_error("matmul (batch dims)", x.shape[:-2], y.shape[:-2]) from None
+
+
+def where(condition, input=None, other=None):
+    """``where(cond, a, b)``: a where cond is True, else b (one of a, b may be a number)."""
+    if input is None and other is None:
+        return tuple(_make(i) for i in np.nonzero(raw(condition)))
+    cond = condition._data if isinstance(condition, TensorBase) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {FROM_NP.get(cond.dtype, cond.dtype)}")
+    a, b = as_operand(input, "where"), as_operand(other, "where")
+    if isinstance(a, TensorBase):
+        a, b = promote(a, b, "where")
+    elif isinstance(b, TensorBase):
+        b, a = promote(b, a, "where")
+    else:
+        a = tensor(a)
+        a, b = promote(a, b, "where")
+    try:
+        return E.Where.apply(cond, a, b)
+    except ValueError:
+        sb = np.shape(raw(b))
+        err = broadcast_error("where", np.broadcast_shapes(cond.shape, sb)
+                              if broadcast_error("", cond.shape, sb) is None else cond.shape,
+                              np.shape(raw(a)))
+        raise (err or broadcast_error("where", cond.shape, sb)) from None
+
+
+def maximum(a, b):
+    return a.maximum(b)
+
+
+def minimum(a, b):
+    return a.minimum(b)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat(): expected a non-empty list of Tensors")
+    ref = tensors[0]
+    # torch lets 1-D empty tensors join anything
+    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [ref]
+    d = dim_arg(dim, tensors[0]._data.ndim, "cat")
+    check_joinable(tensors, d)
+    return S.Cat.apply(d, *common_dtype(tensors))
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    tensors = list(tensors)
+    check_stackable(tensors)
+    d = dim_arg(dim, tensors[0]._data.ndim + 1, "stack")
+    return S.Stack.apply(d, *common_dtype(tensors))
+
+
+# --- composites behind Tensor methods ---------------------------------------------------
+
+def clamp(t, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, TensorBase) or isinstance(max, TensorBase):
+        for bound in (min, max):
+            if isinstance(bound, TensorBase):
+                err = broadcast_error("clamp", t._data.shape, bound._data.shape)
+                if err is not None:
+                    raise err
+        out = t
+        if min is not None:
+            out = where(out < min, min, out)
+        if max is not None:
+            out = where(out > max, max, out)
+        return out
+    x = t
+    for bound in (min, max):
+        if bound is not None:
+            dt = result_type(x._data, bound)  # clamp(int tensor, 0.5) is float
+            if dt != x._data.dtype:
+                x = cast(x, dt)
+    return E.Clamp.apply(x, min, max)
+
+
+def masked_fill(t, mask, value):
+    mask = bool_mask(mask, "masked_fill")
+    check_masked_fill(t, mask, value)
+    if isinstance(value, TensorBase):
+        return E.MaskedFillTensor.apply(t, mask, value.to(t.dtype))
+    value = as_operand(value, "masked_fill")
+    if t._data.dtype.kind in "biu" and isinstance(value, builtins.float):
+        value = builtins.int(value)  # the tensor keeps its dtype: the value is cast
+    return E.MaskedFill.apply(t, mask, value)
+
+
+def integer_division(t, other, ufunc, op, kernel, reverse=False):
+    """floor_divide / remainder: no gradient, numpy's floor semantics (as torch's)."""
+    a, b = promote(t, other, op)
+    if a._data.dtype == np.bool_:
+        raise not_implemented(kernel, np.bool_)
+    x, y = (raw(b), a._data) if reverse else (a._data, raw(b))
+    if a._data.dtype.kind in "iu" and not np.all(y):
+        # numpy quietly gives 0 for an integer division by zero; torch raises
+        raise RuntimeError(f"ZeroDivisionError ({op}: integer division by zero)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(ufunc(x, y))
+    return _make(out.astype(a._data.dtype, copy=False))
+
+
+def bitwise(t, other, ufunc, op):
+    """&, |, ^ on bool and integer tensors."""
+    a, b = promote(t, other, op)
+    if a._data.dtype.kind not in "biu":
+        raise not_implemented(f"{op}_cpu", a._data.dtype)
+    return compare(a, b, ufunc, op)
+
+
+def bool_pow(t, other):
+    a, b = promote(t, other, "pow")
+    if a._data.dtype != np.bool_:
+        return a ** b
+    if isinstance(b, TensorBase):
+        raise not_implemented("pow", np.bool_)
+    # x ** True = x and x ** False = 1 (True) for booleans
+    return _make(t._data.copy() if b else np.ones_like(t._data))
+
+
+_EXTREMUM = {"max": (R.MaxDim, R.MaxAll, maximum, _Max),
+             "min": (R.MinDim, R.MinAll, minimum, _Min)}
+
+
+def extremum(t, dim, keepdim, other, name):
+    """max/min: over everything, over a dim ((values, indices)), or elementwise."""
+    dim_fn, all_fn, pair_fn, result = _EXTREMUM[name]
+    if isinstance(dim, TensorBase):
+        return pair_fn(t, dim)
+    if other is not None:
+        return pair_fn(t, other)
+    if dim is None:
+        check_extremum_dims(t, None, name)
+        return all_fn.apply(t, None, False)
+    d = dim_arg(dim, t._data.ndim, name)
+    if t._data.ndim == 0:
+        return result(t.clone(), zeros((), dtype=_dtype.int64))
+    check_extremum_dims(t, (d,), name)
+    values, indices = dim_fn.apply(t, d, keepdim)
+    return result(values, indices)
+
+
+def arg_extremum(t, dim, keepdim, fn, op):
+    """argmax/argmin (``fn`` is np.argmax/np.argmin): int64 indices, no gradient."""
+    if t._data.dtype == np.bool_:
+        raise RuntimeError(f"{op}(): does not support bool input")
+    if t._data.size == 0 and dim is None:
+        raise IndexError(f"{op}(): Expected reduction dim to be specified for "
+                         "input.numel() == 0.")
+    if dim is None:
+        out = np.asarray(fn(t._data), dtype=np.int64)
+        return _make(out.reshape((1,) * t._data.ndim) if keepdim else out)
+    d = dim_arg(dim, t._data.ndim, op)
+    if t._data.ndim == 0:
+        return _make(np.zeros((), np.int64))
+    check_extremum_dims(t, (d,), op)
+    out = fn(t._data, axis=d, keepdims=keepdim)
+    return _make(np.asarray(out, dtype=np.int64))
+
+
+def norm(t, p, dim, keepdim, dims):
+    """The vector p-norm; ``dims`` is ``dim`` normalised (for the p=2 primitive)."""
+    if t._data.dtype.kind != "f":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex "
+                           "tensor as input. Got "
+                           f"{TORCH_TYPE.get(t._data.dtype.name, t.dtype)}")
+    if p == 2:
+        return R.Norm2.apply(t, dims, keepdim)
+    if p == 1:
+        return t.abs().sum(dim, keepdim)
+    if p == float("inf"):
+        return t.abs().amax(() if dim is None else dim, keepdim)
+    return (t.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+
+def split(t, split_size_or_sections, dim=0):
+    """Pieces of ``t`` along ``dim``: views of it, of the given size(s)."""
+    d = dim_arg(dim, t._data.ndim, "split")
+    sizes = split_sizes(split_size_or_sections, t._data.shape[d], d)
+    fn = S.SplitEqual if isinstance(split_size_or_sections, (builtins.int, np.integer)) \
+        else S.Split
+    outs = fn.apply(t, tuple(sizes), d)
+    start = 0
+    for o, n in zip(outs, sizes):
+        piece = (slice(None),) * d + (slice(start, start + n), Ellipsis)
+        view_of(t, o, lambda a, piece=piece: a[piece], multi=True)
+        start += n
+    return outs
+
+
+def unbind(t, dim=0):
+    d = dim_arg(dim, t._data.ndim, "unbind")
+    outs = S.Unbind.apply(t, d)
+    for k, o in enumerate(outs):
+        piece = (slice(None),) * d + (k, Ellipsis)
+        view_of(t, o, lambda a, piece=piece: a[piece], multi=True)
+    return outs

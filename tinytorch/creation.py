@@ -1,0 +1,156 @@
+"""The functions that build new tensors: from data (``tensor``, ``as_tensor``,
+``from_numpy``), filled with a value (``zeros``, ``ones``, ``empty``, ``full``, ``eye``, and
+the ``*_like`` forms) or with a range (``arange``, ``linspace``).  Random ones are in
+random.py.  None of them records a graph: a new tensor is a leaf."""
+import builtins
+
+import numpy as np
+
+from . import _dtype
+from ._checks import raw, shape_args
+from ._dtype import FROM_NP
+from .autograd.function import TensorBase, _make
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """Build a tensor from Python data or an ndarray (always a copy).
+
+    Python floats give float32, ints give int64, bools give bool; an ndarray keeps its dtype.
+    """
+    if isinstance(data, TensorBase):
+        arr = data._data.copy()
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, TensorBase) for x in data):
+        arr = np.array([x._data if isinstance(x, TensorBase) else x for x in data])
+        if dtype is None and arr.dtype == np.float64 and not any(
+                isinstance(x, TensorBase) and x._data.dtype == np.float64 for x in data):
+            arr = arr.astype(_dtype.get_default_dtype().np)
+    else:
+        try:
+            npd = _dtype.np_dtype_of(data) if dtype is None else None
+            arr = np.array(data, dtype=npd)
+        except ValueError as e:
+            raise ValueError(f"tensor: could not build a tensor from the data ({e})") from None
+    if dtype is not None:
+        arr = arr.astype(_dtype.to_dtype(dtype).np, copy=False)
+    if arr.dtype not in FROM_NP:
+        raise TypeError(f"tensor: unsupported dtype {arr.dtype}")
+    t = _make(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None):
+    if isinstance(data, TensorBase) and (dtype is None or data.dtype == _dtype.to_dtype(dtype)):
+        return data
+    if isinstance(data, np.ndarray) and dtype is None and data.dtype in FROM_NP:
+        return _make(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(arr):
+    """A tensor sharing memory with ``arr`` (changes to one show in the other)."""
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    if arr.dtype not in FROM_NP:
+        raise TypeError(f"can't convert np.ndarray of type {arr.dtype}. The only supported "
+                        "types are: float64, float32, float16, int64, int32, int16, int8, "
+                        "uint8, and bool.")
+    return _make(arr)
+
+
+def _size_of(args, op):
+    return shape_args(args, op, sizes=True)
+
+
+def _creation(shape, fill, dtype, requires_grad):
+    dt = (_dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)).np
+    t = _make(np.full(shape, fill, dtype=dt) if fill is not None else np.zeros(shape, dt))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def zeros(*size, dtype=None, requires_grad=False):
+    return _creation(_size_of(size, "zeros"), None, dtype, requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False):
+    return _creation(_size_of(size, "ones"), 1, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False):
+    return _creation(_size_of(size, "empty"), None, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    if dtype is None:
+        dtype = FROM_NP[_dtype.np_dtype_of(raw(fill_value))]
+    return _creation(_size_of((size,), "full"), raw(fill_value), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    dt = (_dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)).np
+    t = _make(np.eye(n, n if m is None else m, dtype=dt))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """``ceil((end - start) / step)`` values ``start + i * step``, like torch.
+
+    >>> tinytorch.arange(0, 1, 0.25)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
+    if end is None:
+        start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, TensorBase) else v for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
+    if dtype is None:
+        floats = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
+        dtype = _dtype.get_default_dtype() if floats else _dtype.int64
+    dt = _dtype.to_dtype(dtype).np
+    if dt.kind == "f":
+        n = builtins.int(np.ceil((end - start) / step))
+        # start + i·step in double, then rounded to the dtype (torch agrees to the last bit
+        # or one ulp, depending on its vectorised kernel)
+        data = (start + np.arange(n, dtype=np.float64) * step).astype(dt)
+    else:
+        # an integer arange computes with start and step truncated to integers (as torch:
+        # for int64 the end too, for the smaller types the length uses the exact values)
+        istart, istep = builtins.int(start), builtins.int(step)
+        if dt == np.int64:
+            if istep == 0:
+                raise ValueError(f"arange: step must be nonzero (step={step} truncates to 0 "
+                                 "for tinytorch.int64)")
+            n = builtins.int(-(-(builtins.int(end) - istart) // istep))
+        else:
+            n = builtins.int(np.ceil((end - start) / step))
+        data = (istart + np.arange(max(n, 0), dtype=np.int64) * istep).astype(dt)
+    t = _make(data)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    dt = (_dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)).np
+    t = _make(np.linspace(raw(start), raw(end), steps).astype(dt))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def empty_like(t, dtype=None, requires_grad=False):
+    return empty(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    return full(t._data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
