@@ -835,3 +835,48 @@ def test_custom_function_hessian_through_functional():
     x = tinytorch.tensor([0.5, -1.5], dtype=tinytorch.float64)
     H = AF.hessian(lambda t: Cube.apply(t).sum(), x)
     np.testing.assert_allclose(arr(H), np.diag([3.0, -9.0]))
+
+
+# --- second derivatives through nn.functional (losses and activations of real models) --------
+
+NN_CASES = {
+    "softplus": lambda L, x: L.nn.functional.softplus(x),
+    "silu": lambda L, x: L.nn.functional.silu(x),
+    "gelu": lambda L, x: L.nn.functional.gelu(x),
+    "elu": lambda L, x: L.nn.functional.elu(x),
+    "leaky_relu": lambda L, x: L.nn.functional.leaky_relu(x, 0.1) * x,
+    "mse_loss": lambda L, x: L.nn.functional.mse_loss(x * x, L.ones(6, dtype=L.float64)),
+    "cross_entropy": lambda L, x: L.nn.functional.cross_entropy(x.reshape(2, 3),
+                                                                 L.tensor([1, 2])),
+    "bce_with_logits": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
+        x, L.tensor([1.0, 0.0, 1.0, 1.0, 0.0, 0.0], dtype=L.float64)),
+    "layer_norm": lambda L, x: L.nn.functional.layer_norm(x.reshape(2, 3), (3,)) * x.reshape(2, 3),
+    "log_softmax": lambda L, x: (L.nn.functional.log_softmax(x.reshape(2, 3), dim=1)
+                                 * x.reshape(2, 3)),
+}
+_NN_X = [0.3, -0.8, 1.2, 0.05, -1.7, 0.6]
+
+
+@pytest.mark.parametrize("name", sorted(NN_CASES))
+def test_hessian_through_nn_functional_matches_finite_differences(name):
+    fn = NN_CASES[name]
+    x = tinytorch.tensor(_NN_X, dtype=tinytorch.float64)
+    H = AF.hessian(lambda t: fn(tinytorch, t).sum(), x)
+
+    def grad_at(xv):
+        t = tinytorch.tensor(xv, requires_grad=True)
+        return arr(tinytorch.autograd.grad(fn(tinytorch, t).sum(), t)[0])
+    eps, xv = 1e-6, np.array(_NN_X)
+    num = np.stack([(grad_at(xv + eps * e) - grad_at(xv - eps * e)) / (2 * eps)
+                    for e in np.eye(len(xv))], axis=1)
+    np.testing.assert_allclose(arr(H), num, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(NN_CASES))
+def test_hessian_through_nn_functional_matches_torch(name):
+    torch, TF = _torch_f()
+    fn = NN_CASES[name]
+    mine = AF.hessian(lambda t: fn(tinytorch, t).sum(),
+                      tinytorch.tensor(_NN_X, dtype=tinytorch.float64))
+    ref = TF.hessian(lambda t: fn(torch, t).sum(), torch.tensor(_NN_X, dtype=torch.float64))
+    assert_same(mine, ref)

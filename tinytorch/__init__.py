@@ -14,10 +14,11 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      normal, rand, rand_like, randint, randint_like, randn, randn_like,
                      randperm, seed, set_rng_state)
-from .tensor import (Size, Tensor, arange, as_tensor, cat, concat, concatenate, empty,
-                     empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, matmul,
-                     maximum, minimum, ones, ones_like, stack, tensor, where, zeros, zeros_like)
-from .tensor import _make
+from . import return_types
+from ._ops import cat, concat, concatenate, matmul, maximum, minimum, stack, where
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                       linspace, ones, ones_like, tensor, zeros, zeros_like)
+from .tensor import Size, Tensor, is_tensor
 
 __version__ = "0.1.0"
 

@@ -53,7 +53,7 @@ def wrap(arr, requires_grad=False):
 def make_subclass(cls, t, requires_grad=False):
     """A fresh leaf of ``cls`` (a Tensor subclass) that shares ``t``'s memory and version
     counter; whatever graph produced ``t`` is left behind."""
-    out = cls.__new__(cls)
+    out = object.__new__(cls)  # not cls.__new__: that may be the caller (Parameter)
     Tensor.__init__(out)  # a fresh leaf's fields, then t's memory and counter
     out._data = t._data
     share_version(out, t)

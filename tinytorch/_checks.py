@@ -337,3 +337,111 @@ def index_error(e, shape=None, idx=None):
                           f"at dimension {d}, where the tensor has size {n})")
     msg = msg.replace("axis", "dimension").replace("array", "tensor")
     return IndexError(f"index: {msg}")
+
+
+# --- preconditions of Tensor methods ------------------------------------------------------
+
+def check_item(t):
+    if t._data.size != 1:
+        raise RuntimeError(f"a Tensor with {t._data.size} elements cannot be converted to "
+                           "Scalar")
+
+
+def check_bool(t):
+    if t._data.size != 1:
+        raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous "
+                           f"(shape {list(t._data.shape)})")
+
+
+def check_index(t):
+    if t._data.dtype.kind not in "iu" or t._data.size != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an "
+                        "index")
+
+
+def check_sized(t, op):
+    """len() and iteration need at least one dim."""
+    if t._data.ndim == 0:
+        raise TypeError(f"{op} a 0-d tensor")
+
+
+def check_requires_grad(t, flag, setter=False):
+    """Only floating tensors can require grad, and only a leaf can stop requiring it."""
+    if flag and t._data.dtype.kind != "f":
+        raise RuntimeError("only floating point tensors can require gradients "
+                           f"(this tensor has dtype {t.dtype})")
+    if t.grad_fn is not None and not flag:
+        raise RuntimeError("you can only change requires_grad flags of leaf variables." + (
+            " If you want to use a computed variable in a subgraph that doesn't require "
+            "differentiation use var_no_grad = var.detach()." if setter else ""))
+
+
+def check_numpy(t, force):
+    if t._requires_grad and not force:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                           "tensor.detach().numpy() instead.")
+
+
+def check_array_read(t, graph_backward):
+    """Inside a create_graph backward a tensor with history must not become an array."""
+    if graph_backward and t._requires_grad:
+        raise TypeError("a Tensor with history was read as a numpy array inside a "
+                        "create_graph backward: that would cut the graph (a backward "
+                        "formula must use operators and numpy functions that Tensors "
+                        "support, see _numpy_protocol.py)")
+
+
+def check_neg(t):
+    if t._data.dtype == np.bool_:
+        raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
+def check_invert(t):
+    if t._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and "
+                        f"Boolean-type tensors, not {t.dtype}")
+
+
+def check_mean_dtype(t):
+    if t._data.dtype.kind != "f":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
+                           f"a floating point or complex dtype. Got: {t.dtype}")
+
+
+def check_float_kernel(t, kernel):
+    """softmax / log_softmax have float kernels only."""
+    if t._data.dtype.kind != "f":
+        raise not_implemented(kernel, t._data.dtype)
+
+
+def check_t(t):
+    if t._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{t._data.ndim}D")
+
+
+def check_mT(t):
+    if t._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of "
+                           f"matrices. Got {t._data.ndim}-D tensor.")
+
+
+def check_repeat(sizes, ndim):
+    if len(sizes) < ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                           "number of dimensions of tensor")
+
+
+def to_dtype_arg(args, kwargs):
+    """The dtype asked for by ``t.to(...)`` (None if only a device was given)."""
+    dt = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, TensorBase):
+            dt = a.dtype
+        elif isinstance(a, str) and a.startswith("cpu"):
+            continue
+        elif a is not None:
+            dt = a
+    return dt

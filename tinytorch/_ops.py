@@ -10,10 +10,10 @@ import numpy as np
 from . import _dtype
 from ._checks import (TORCH_TYPE, bool_mask, broadcast_error, check_extremum_dims,
                       check_joinable, check_masked_fill, check_matmul, check_stackable,
-                      dim_arg, not_implemented, raw, split_sizes)
+                      dim_arg, dims_arg, not_implemented, raw, split_sizes)
 from ._dtype import FROM_NP, result_type
 from ._inplace import view_of
-from ._promotion import as_operand, cast, common_dtype, compare, promote
+from ._promotion import as_operand, cast, common_dtype, compare, floating, promote
 from .autograd.function import TensorBase, _make
 from .creation import tensor, zeros
 from .functions import elementwise as E
@@ -243,3 +243,83 @@ def unbind(t, dim=0):
         piece = (slice(None),) * d + (k, Ellipsis)
         view_of(t, o, lambda a, piece=piece: a[piece], multi=True)
     return outs
+
+
+def chunk(t, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = t._data.shape[dim_arg(dim, t._data.ndim, "chunk")]
+    if n == 0:
+        return t.split([0] * chunks, dim)  # torch hands back `chunks` empty pieces
+    return t.split(-(-n // chunks), dim)  # pieces of ceil(n / chunks)
+
+
+def transpose(t, dim0, dim1):
+    """A view of ``t`` with two dims swapped."""
+    n = t._data.ndim
+    d0, d1 = dim_arg(dim0, n, "transpose"), dim_arg(dim1, n, "transpose")
+    perm = list(range(n))
+    if n >= 2:
+        perm[d0], perm[d1] = perm[d1], perm[d0]
+    perm = tuple(perm)
+    return view_of(t, S.Transpose.apply(t, perm), lambda a: a.transpose(perm))
+
+
+def squeeze(t, dim=None):
+    """A view of ``t`` without its size-1 dims (only those among ``dim`` if given)."""
+    shape = t._data.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        dims = dims_arg(dim, t._data.ndim, "squeeze") or ()
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return view_of(t, S.Squeeze.apply(t, new), lambda a: a.reshape(new))
+
+
+def flatten(t, start_dim=0, end_dim=-1):
+    """``t`` with dims start_dim..end_dim merged into one (a view where possible)."""
+    n = t._data.ndim
+    if n == 0:
+        return t.reshape(1)
+    s, e = dim_arg(start_dim, n, "flatten"), dim_arg(end_dim, n, "flatten")
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return t  # nothing to flatten: torch hands back the tensor itself
+    shape = t._data.shape
+    if t._data.size:
+        return t.reshape(shape[:s] + (-1,) + shape[e + 1:])
+    return t.reshape(shape[:s] + (builtins.int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+# --- makers of Tensor methods that differ only in the Function or ufunc they call -------
+def _method(fn, name, doc):
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def to_method(dt, name):
+    return _method(lambda self: self.to(dt), name, f"``self.to(tinytorch.{dt.name})``")
+
+
+def float_method(fn, name):
+    """``fn`` on a float tensor; integer inputs compute in the default float dtype."""
+    return _method(lambda self: fn.apply(floating(self)), name, f"{name}, elementwise")
+
+
+def comparison_method(ufunc, op):
+    return _method(lambda self, other: compare(self, other, ufunc, op), f"__{op}__",
+                   f"``{op}``: a bool tensor, never recorded")
+
+
+def bitwise_method(ufunc, op):
+    return _method(lambda self, other: bitwise(self, other, ufunc, f"bitwise_{op}"),
+                   f"__{op}__", f"``bitwise_{op}`` of bool or integer tensors")
+
+
+def integer_division_method(ufunc, op, kernel, reverse=False):
+    name = f"__{'r' if reverse else ''}{'floordiv' if ufunc is np.floor_divide else 'mod'}__"
+    return _method(lambda self, other: integer_division(self, other, ufunc, op, kernel,
+                                                        reverse),
+                   name, f"``{op}`` with numpy's floor semantics (as torch's); no gradient")

@@ -154,3 +154,16 @@ def empty_like(t, dtype=None, requires_grad=False):
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
     return full(t._data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def constructor_array(args, size_type):
+    """The array of ``tinytorch.Tensor(*args)``: as torch.Tensor, ``Tensor(data)`` is always
+    of the default dtype (float32), and ``Tensor(2, 3)`` or ``Tensor(size)`` (a
+    ``size_type``, tinytorch.Size) an uninitialised tensor of that shape (zeros here)."""
+    data = args[0] if len(args) == 1 else []
+    if len(args) > 1 or isinstance(data, size_type) or (
+            isinstance(data, (builtins.int, np.integer)) and not isinstance(data, bool)):
+        data = np.zeros(shape_args(args, "Tensor", sizes=True))
+    elif isinstance(data, TensorBase):
+        data = data._data
+    return np.array(data, dtype=_dtype.get_default_dtype().np)

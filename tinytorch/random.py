@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import _dtype
-from .tensor import _make, _shape_args
+from ._api import shape_args, wrap
 
 _DEFAULT_SEED = 67280421310721  # torch's default seed: a fresh process is reproducible
 
@@ -70,22 +70,17 @@ def _float_dtype(dtype):
     return d.np
 
 
-def _finish(arr, requires_grad):
-    t = _make(arr)
-    return t.requires_grad_(True) if requires_grad else t
-
-
 def rand(*size, generator=None, dtype=None, requires_grad=False):
     """Uniform on [0, 1)."""
-    shape = _shape_args(size, "rand", sizes=True)
-    return _finish(_gen(generator).random(shape).astype(_float_dtype(dtype)), requires_grad)
+    shape = shape_args(size, "rand", sizes=True)
+    return wrap(_gen(generator).random(shape).astype(_float_dtype(dtype)), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, requires_grad=False):
     """Standard normal."""
-    shape = _shape_args(size, "randn", sizes=True)
+    shape = shape_args(size, "randn", sizes=True)
     arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype))
-    return _finish(arr, requires_grad)
+    return wrap(arr, requires_grad)
 
 
 def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, low=None,
@@ -118,30 +113,30 @@ def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, l
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    shape = _shape_args((size,), "randint", sizes=True)
+    shape = shape_args((size,), "randint", sizes=True)
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
-    return _finish(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
+    return wrap(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
 
 
 def randperm(n, generator=None, dtype=None):
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
-    return _make(_gen(generator).permutation(n).astype(d.np))
+    return wrap(_gen(generator).permutation(n).astype(d.np))
 
 
 def normal(mean, std, size, generator=None):
-    return _make(_gen(generator).normal(mean, std, _shape_args((size,), "normal", sizes=True))
-                 .astype(_dtype.get_default_dtype().np))
+    return wrap(_gen(generator).normal(mean, std, shape_args((size,), "normal", sizes=True))
+                .astype(_dtype.get_default_dtype().np))
 
 
 def rand_like(t, dtype=None, requires_grad=False):
-    return rand(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False):
-    return randn(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def randint_like(t, low=0, high=None, dtype=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, t._data.shape, dtype=dtype or t.dtype)
+    return randint(low, high, t.shape, dtype=dtype or t.dtype)

@@ -57,8 +57,8 @@ import struct
 
 import numpy as np
 
-from . import _dtype
-from .tensor import Size, Tensor, _make
+from . import _api, _dtype
+from .tensor import Size, Tensor
 
 __all__ = ["save", "load", "CheckpointError"]
 
@@ -123,7 +123,7 @@ class _Encoder:
         if obj is None or isinstance(obj, (bool, str)):
             return obj
         if isinstance(obj, Tensor):
-            return {"type": "tensor", "array": self.array(obj._data, path)}
+            return {"type": "tensor", "array": self.array(_api.array(obj), path)}
         if isinstance(obj, np.ndarray):
             return {"type": "ndarray", "array": self.array(obj, path)}
         if isinstance(obj, np.generic):
@@ -493,7 +493,7 @@ class _Decoder:
         if kind == "tensor":
             i = n["array"]
             if i not in self.tensors:
-                self.tensors[i] = _make(self.array(i))
+                self.tensors[i] = _api.wrap(self.array(i))
             return self.tensors[i]
         if kind == "ndarray":
             return self.array(n["array"])

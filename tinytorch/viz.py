@@ -40,17 +40,18 @@ def _summary(arr):
     return f"mean {a.mean():.4g}, std {a.std():.4g}, |max| {np.abs(a).max():.4g}"
 
 
-def _shape(arr):
-    return "(" + ", ".join(str(s) for s in arr.shape) + ")"
+def _shape(x):
+    """A tensor's or array's shape as ``(2, 3)``."""
+    return "(" + ", ".join(str(s) for s in x.shape) + ")"
 
 
 def _tensor_label(t, name, show_data, show_grad):
     lines = [name] if name else []
-    lines.append(f"{_shape(t._data)} {t._data.dtype}")
+    lines.append(f"{_shape(t)} {t.dtype.name}")
     if show_data:
-        lines.append("data " + _summary(t._data))
+        lines.append("data " + _summary(t.detach().numpy()))
     if show_grad and t.grad is not None:
-        lines.append("grad " + _summary(t.grad._data))
+        lines.append("grad " + _summary(t.grad.detach().numpy()))
     return "\n".join(lines)
 
 
@@ -178,7 +179,7 @@ def print_backward(loss, params=None, norms=True, file=None):
                 continue
             src = edge[0]
             where = type(src).__name__ if isinstance(src, BackwardNode) else \
-                "leaf " + names.get(id(src), _shape(src._data))
+                "leaf " + names.get(id(src), _shape(src))
             print(f"{'':>10}-> input {i} ({where}): {fmt(grads_out[i])}", file=out)
 
     with trace_backward(tracer):

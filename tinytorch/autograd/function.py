@@ -157,6 +157,13 @@ class BackwardNode:
 
     def _unpack(self, arr, ref):
         """A saved array as a Tensor connected to the graph (for a create_graph backward)."""
+        if ref is None and self._raw and type(arr) is np.ndarray and arr.dtype.kind in "fc":
+            # neither an input nor an output: a value computed from them in forward, whose
+            # own dependence on the inputs would be missed -- refuse rather than be wrong
+            raise RuntimeError(
+                f"{type(self).__name__}: its backward uses a float array saved in forward that "
+                "is neither an input nor an output, so it cannot be differentiated again "
+                "(create_graph=True); save the input or output and recompute it in backward")
         if ref is None or ref.producer is None:
             # no history: a built-in keeps working on the array, a user Function gets a Tensor
             return arr if self._raw or arr is None else _make(arr)

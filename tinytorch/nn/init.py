@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+from .._api import array, mark_modified
 from ..autograd.grad_mode import no_grad
 from ..random import _gen
 from ..tensor import Tensor
@@ -76,21 +77,21 @@ def _check(tensor, op):
 def _fill(tensor, values):
     """Write ``values`` into ``tensor`` in place (no graph), bumping its version."""
     with no_grad():
-        np.copyto(tensor._data, values, casting="unsafe")
-        tensor._vc[0] += 1
+        np.copyto(array(tensor), values, casting="unsafe")
+        mark_modified(tensor)
     return tensor
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b)."""
     _check(tensor, "uniform_")
-    return _fill(tensor, _gen(generator).uniform(a, b, tensor._data.shape))
+    return _fill(tensor, _gen(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std²)."""
     _check(tensor, "normal_")
-    return _fill(tensor, _gen(generator).normal(mean, std, tensor._data.shape))
+    return _fill(tensor, _gen(generator).normal(mean, std, tensor.shape))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
@@ -99,7 +100,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if a >= b:
         raise ValueError(f"trunc_normal_: a ({a}) must be smaller than b ({b})")
     rng = _gen(generator)
-    out = rng.normal(mean, std, tensor._data.shape)
+    out = rng.normal(mean, std, tensor.shape)
     bad = (out < a) | (out > b)
     while bad.any():
         out[bad] = rng.normal(mean, std, int(bad.sum()))
@@ -124,7 +125,7 @@ def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, np.eye(*tensor._data.shape))
+    return _fill(tensor, np.eye(*tensor.shape))
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
@@ -149,7 +150,7 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 
 
 def _empty(tensor):
-    if 0 in tensor._data.shape:
+    if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op")
         return True
     return False
@@ -207,5 +208,5 @@ def orthogonal_(tensor, gain=1, generator=None):
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, gain * q.reshape(tensor._data.shape))
+    return _fill(tensor, gain * q.reshape(tensor.shape))
 

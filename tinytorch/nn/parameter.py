@@ -1,11 +1,9 @@
 """Parameter: a Tensor that a Module registers as one of its learnable weights."""
 import copy
 
-import numpy as np
-
-from .._dtype import get_default_dtype
-from ..autograd.function import TensorBase
-from ..tensor import Tensor, _make
+from .._api import array, make_subclass, wrap
+from ..creation import empty
+from ..tensor import Tensor
 
 
 class Parameter(Tensor):
@@ -23,25 +21,16 @@ class Parameter(Tensor):
     # Tensor uses __slots__; a Parameter also gets a __dict__, so code may tag it with
     # attributes (``p.my_flag = True``) as it can in torch.
 
-    def __init__(self, data=None, requires_grad=True):
+    def __new__(cls, data=None, requires_grad=True):
         if data is None:
-            arr = np.empty((0,), dtype=get_default_dtype().np)
-            vc = [0]
-        elif isinstance(data, Tensor):
-            arr, vc = data._data, data._vc
-        else:
+            data = empty(0)
+        elif not isinstance(data, Tensor):
             raise TypeError(f"Parameter: expected a Tensor as data, got {type(data).__name__}")
-        # start from a fresh leaf's fields (whatever slots Tensor has), then share memory
-        # and version counter with ``data``
-        fresh = _make(arr)
-        for name in _SLOTS:
-            setattr(self, name, getattr(fresh, name))
-        self._vc = vc
-        if requires_grad:
-            if arr.dtype.kind != "f":
-                raise RuntimeError("Only Tensors of floating point and complex dtype can "
-                                   f"require gradients (got dtype {data.dtype})")
-            self._requires_grad = True
+        # a fresh leaf sharing memory and version counter with ``data``
+        return make_subclass(cls, data, requires_grad)
+
+    def __init__(self, data=None, requires_grad=True):
+        pass  # all done by __new__ (Tensor.__init__ would copy data into a new array)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
@@ -49,20 +38,17 @@ class Parameter(Tensor):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
-        out = type(self)(_make(self._data.copy()), self._requires_grad)
+        out = type(self)(self.detach().clone(), self.requires_grad)
         memo[id(self)] = out
         if self.grad is not None:
-            out.grad = _make(self.grad._data.copy())
+            out.grad = self.grad.detach().clone()
         out.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return out
 
     def __reduce_ex__(self, protocol):
         # copy.copy(p): a Parameter again, sharing memory, with the same flag
-        return (_rebuild_parameter, (self._data, self._requires_grad))
-
-
-_SLOTS = [n for n in TensorBase.__slots__ if n != "__weakref__"]
+        return (_rebuild_parameter, (array(self), self.requires_grad))
 
 
 def _rebuild_parameter(data, requires_grad):
-    return Parameter(_make(data), requires_grad)
+    return Parameter(wrap(data), requires_grad)

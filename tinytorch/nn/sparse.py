@@ -14,7 +14,9 @@ import numpy as np
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
 from ..functions import conv as P
-from ..tensor import Tensor, empty
+from .._api import array, mark_modified
+from ..creation import empty
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -41,14 +43,14 @@ def _renorm_(weight, idx, max_norm, norm_type):
     """Rescale, in place and outside autograd, the rows used by idx whose norm exceeds
     max_norm to norm max_norm (torch's embedding_renorm_)."""
     rows = np.unique(idx)
-    w = weight._data
+    w = array(weight)
     norms = np.linalg.norm(w[rows].astype(np.float64), ord=norm_type, axis=1)
     big = norms > max_norm
     if big.any():
         with no_grad():
             scale = max_norm / (norms[big] + 1e-7)
             w[rows[big]] *= scale[:, None].astype(w.dtype)
-            weight._vc[0] += 1
+            mark_modified(weight)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -70,7 +72,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         bad = input if not isinstance(input, Tensor) else weight
         raise TypeError(f"embedding(): argument '{'input' if bad is input else 'weight'}' must "
                         f"be Tensor, not {type(bad).__name__}")
-    idx, w = input._data, weight._data
+    idx, w = array(input), array(weight)
     if idx.dtype not in (np.int64, np.int32):
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got {input.type()} instead "
@@ -127,8 +129,8 @@ class Embedding(Module):
     def _fill_padding_idx_with_zero(self):
         if self.padding_idx is not None:
             with no_grad():
-                self.weight._data[self.padding_idx] = 0
-                self.weight._vc[0] += 1
+                array(self.weight)[self.padding_idx] = 0
+                mark_modified(self.weight)
 
     def forward(self, input):
         return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,

@@ -1,7 +1,7 @@
 """Adagrad: per-coordinate step sizes that shrink with the accumulated squared gradients."""
 import numpy as np
 
-from ..tensor import _make
+from .._api import array, mark_modified, wrap
 from .optimizer import Optimizer, _addcmul_, _check_hparams, _count_step, _grad, _new_step, _scalar
 
 __all__ = ["Adagrad"]
@@ -36,7 +36,7 @@ class Adagrad(Optimizer):
     def _init_state(self, p, group):
         state = self.state[p]
         state["step"] = _new_step()
-        state["sum"] = _make(np.full_like(p._data, group["initial_accumulator_value"]))
+        state["sum"] = wrap(np.full_like(array(p), group["initial_accumulator_value"]))
         return state
 
     def step(self, closure=None):
@@ -44,7 +44,7 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             lr_decay, eps = group["lr_decay"], group["eps"]
-            weight_decay, maximize = group["weight_decay"], group["maximize"]
+            weight_decay, maximize = _scalar(group["weight_decay"]), group["maximize"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
@@ -52,14 +52,14 @@ class Adagrad(Optimizer):
                 if len(state) == 0:
                     state = self._init_state(p, group)
                 step = _count_step(state)
-                theta, g = p._data, _grad(p, maximize, weight_decay)
+                theta, g = array(p), _grad(p, maximize, weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
-                s = state["sum"]._data
+                s = array(state["sum"])
                 _addcmul_(s, g, g, 1)
                 std = np.sqrt(s)
                 std += eps
                 upd = np.multiply(g, -clr)
                 upd /= std
                 theta += upd
-                p._vc[0] += 1
+                mark_modified(p)
         return loss

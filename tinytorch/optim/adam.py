@@ -1,6 +1,7 @@
 """Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay."""
 import numpy as np
 
+from .._api import array, mark_modified
 from ..tensor import Tensor
 from .optimizer import (Optimizer, _addcmul_, _check_hparams, _check_nonneg, _count_step,
                         _grad, _lerp_, _new_step, _scalar, _zeros_like)
@@ -46,7 +47,7 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             beta1, beta2 = (_scalar(b) for b in group["betas"])
-            eps, weight_decay = group["eps"], group["weight_decay"]
+            eps, weight_decay = group["eps"], _scalar(group["weight_decay"])
             amsgrad, maximize = group["amsgrad"], group["maximize"]
             decoupled = group["decoupled_weight_decay"]
             for p in group["params"]:
@@ -60,21 +61,21 @@ class Adam(Optimizer):
                     if amsgrad:
                         state["max_exp_avg_sq"] = _zeros_like(p)
                 step = _count_step(state)
-                theta = p._data
+                theta = array(p)
                 if decoupled:  # AdamW: θ ← θ (1 − lr λ), and g is left without decay
                     g = _grad(p, maximize, 0)
                     if weight_decay != 0:
                         theta *= 1 - lr * weight_decay
                 else:
                     g = _grad(p, maximize, weight_decay)
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+                m, v = array(state["exp_avg"]), array(state["exp_avg_sq"])
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
                 _addcmul_(v, g, g, 1 - beta2)
                 step_size = lr / (1 - beta1 ** step)
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"]._data
+                    vmax = array(state["max_exp_avg_sq"])
                     np.maximum(vmax, v, out=vmax)
                     denom = np.sqrt(vmax)
                 else:
@@ -85,7 +86,7 @@ class Adam(Optimizer):
                 upd = np.multiply(m, -step_size)
                 upd /= denom
                 theta += upd
-                p._vc[0] += 1
+                mark_modified(p)
         return loss
 
 

@@ -43,7 +43,7 @@ def _group_values(optimizer, key):
 def _set_group_value(group, key, value):
     """group[key] = value, filling in place when the group holds a Tensor."""
     if isinstance(group[key], Tensor):
-        group[key]._data.fill(float(value))
+        group[key].fill_(float(value))
     else:
         group[key] = value
 

@@ -14,8 +14,13 @@ a gradient for it.
 >>> w
 tensor([0.8000, 1.6000], requires_grad=True)
 
-Steps never touch autograd: they update ``p._data`` (the numpy array) in place and bump the
-parameter's version counter, as an in-place op under ``no_grad`` would.
+Steps never touch autograd: they update each parameter's array in place (``_api.array``) and
+then count that as an in-place change of the parameter (``_api.mark_modified``), as an in-place
+op under ``no_grad`` would, so that a backward that saved the old values raises.
+
+Options that only change speed in torch (``foreach``, ``fused``, ``capturable``) are accepted
+and ignored: there is one implementation, a loop of numpy operations.  ``differentiable=True``
+(a step recorded by autograd) is refused.
 """
 import warnings
 from collections import defaultdict
@@ -26,7 +31,8 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.grad_mode import enable_grad
-from ..tensor import Tensor, _make
+from .._api import array, mark_modified, wrap
+from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
 
@@ -77,20 +83,35 @@ def _check_hparams(lr, **nonneg):
         _check_nonneg(value, what)
 
 
+def _check_speed_options(name, options):
+    """``foreach``/``fused``/``capturable`` only choose among torch's implementations of the
+    same step, so they are accepted and ignored here; ``differentiable=True`` asks for a step
+    that autograd records, which tinytorch does not do, so it is refused rather than ignored.
+    """
+    if options.get("differentiable"):
+        # NotImplementedError is a RuntimeError, the class torch raises for what it refuses
+        raise NotImplementedError(f"{name}: differentiable=True (a step recorded by autograd, "
+                                  "so that gradients flow through the update) is not "
+                                  "supported: tinytorch optimizers update parameters in "
+                                  "place, outside the graph")
+    if options.get("fused") and options.get("foreach"):
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
 def _grad(p, maximize, weight_decay):
     """The gradient a step uses: ``p.grad`` itself, or a new array when it is negated
     (maximize) or has L2 decay added (g + λθ).  ``p.grad`` is never written to."""
-    g = p.grad._data
+    g = array(p.grad)
     if maximize:
         g = np.negative(g)
     if weight_decay != 0:
-        g = _add_scaled(g, p._data, weight_decay)
+        g = _add_scaled(g, array(p), weight_decay)
     return g
 
 
 def _count_step(state):
     """t <- t + 1 in the state's step counter (in place); returns t as a float."""
-    step_t = state["step"]._data
+    step_t = array(state["step"])
     step_t += 1
     return float(step_t)
 
@@ -99,11 +120,11 @@ def _new_step():
     """A fresh step counter: a 0-d float tensor as in torch (float64 only when that is the
     default dtype)."""
     dt = np.float64 if _dtype.get_default_dtype().np == np.float64 else np.float32
-    return _make(np.zeros((), dtype=dt))
+    return wrap(np.zeros((), dtype=dt))
 
 
 def _zeros_like(p):
-    return _make(np.zeros_like(p._data))
+    return wrap(np.zeros_like(array(p)))
 
 
 def _lerp_(a, b, w):
@@ -141,11 +162,7 @@ class Optimizer:
     """
 
     def __init__(self, params, defaults):
-        if defaults.get("differentiable"):
-            raise NotImplementedError(f"{type(self).__name__}: differentiable=True (a step "
-                                      "recorded by autograd) is not supported; tinytorch "
-                                      "optimizers update parameters in place, outside the "
-                                      "graph")
+        _check_speed_options(type(self).__name__, defaults)
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
@@ -176,7 +193,7 @@ class Optimizer:
         for s in self.state.values():
             if isinstance(s, dict) and "step" in s and not isinstance(s["step"], Tensor):
                 step = _new_step()
-                step._data[()] = float(s["step"])
+                array(step)[()] = float(s["step"])
                 s["step"] = step
 
     def __repr__(self):
@@ -222,6 +239,7 @@ class Optimizer:
                                                                       or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 
+        _check_speed_options(type(self).__name__, param_group)
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError("parameter group didn't specify a value of required "
@@ -259,8 +277,8 @@ class Optimizer:
                         g.detach_()
                     else:
                         g.requires_grad_(False)
-                    g._data.fill(0)
-                    g._vc[0] += 1
+                    array(g).fill(0)
+                    mark_modified(g)
 
     def step(self, closure=None):
         """Update the parameters once; ``closure`` (optional) re-evaluates and returns the
@@ -330,15 +348,16 @@ def _cast_state(param, value, index, key=None):
     parameter's floating dtype, and a buffer whose shape differs from the parameter's is
     refused (it would only fail later, inside step)."""
     if isinstance(value, (Tensor, np.ndarray)):
-        arr = value._data if isinstance(value, Tensor) else value
-        if key != "step" and param._data.dtype.kind == "f" and arr.dtype.kind == "f":
-            arr = arr.astype(param._data.dtype, copy=True)
+        arr = array(value) if isinstance(value, Tensor) else value
+        pd = array(param)
+        if key != "step" and pd.dtype.kind == "f" and arr.dtype.kind == "f":
+            arr = arr.astype(pd.dtype, copy=True)
         else:
             arr = np.array(arr, copy=True)
-        if key != "step" and arr.ndim and arr.shape != param._data.shape:
+        if key != "step" and arr.ndim and arr.shape != pd.shape:
             raise ValueError(f"loaded state dict has state '{key}' of shape {list(arr.shape)} "
-                             f"for parameter {index} of shape {list(param._data.shape)}")
-        return _make(arr)
+                             f"for parameter {index} of shape {list(pd.shape)}")
+        return wrap(arr)
     if isinstance(value, dict):
         return {k: _cast_state(param, v, index, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

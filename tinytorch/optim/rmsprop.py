@@ -1,6 +1,7 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients."""
 import numpy as np
 
+from .._api import array, mark_modified
 from .optimizer import (Optimizer, _addcmul_, _check_hparams, _count_step, _grad, _lerp_,
                         _new_step, _scalar, _zeros_like)
 
@@ -37,7 +38,7 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             alpha, eps = group["alpha"], group["eps"]
-            weight_decay, momentum = group["weight_decay"], group["momentum"]
+            weight_decay, momentum = _scalar(group["weight_decay"]), group["momentum"]
             centered, maximize = group["centered"], group["maximize"]
             for p in group["params"]:
                 if p.grad is None:
@@ -51,12 +52,12 @@ class RMSprop(Optimizer):
                     if centered:
                         state["grad_avg"] = _zeros_like(p)
                 _count_step(state)
-                theta, g = p._data, _grad(p, maximize, weight_decay)
-                v = state["square_avg"]._data
+                theta, g = array(p), _grad(p, maximize, weight_decay)
+                v = array(state["square_avg"])
                 v *= alpha
                 _addcmul_(v, g, g, 1 - alpha)
                 if centered:
-                    gbar = state["grad_avg"]._data
+                    gbar = array(state["grad_avg"])
                     _lerp_(gbar, g, 1 - alpha)
                     avg = np.multiply(gbar, -1)  # v - ḡ²
                     avg *= gbar
@@ -66,7 +67,7 @@ class RMSprop(Optimizer):
                     avg = np.sqrt(v)
                 avg += eps
                 if momentum > 0:
-                    buf = state["momentum_buffer"]._data
+                    buf = array(state["momentum_buffer"])
                     buf *= momentum
                     buf += g / avg
                     upd = np.multiply(buf, -lr)
@@ -74,5 +75,5 @@ class RMSprop(Optimizer):
                     upd = np.multiply(g, -lr)
                     upd /= avg
                 theta += upd
-                p._vc[0] += 1
+                mark_modified(p)
         return loss

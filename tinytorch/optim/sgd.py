@@ -1,7 +1,7 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum and L2 weight decay."""
 import numpy as np
 
-from ..tensor import _make
+from .._api import array, mark_modified, wrap
 from .optimizer import Optimizer, _add_scaled, _check_hparams, _scalar
 
 __all__ = ["SGD"]
@@ -36,36 +36,37 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = _scalar(group["lr"])
             momentum, dampening = group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            weight_decay, nesterov = _scalar(group["weight_decay"]), group["nesterov"]
             maximize = group["maximize"]
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 # inline rather than optimizer._grad: plain SGD is the cheapest step there is
-                d = p.grad._data
+                d = array(p.grad)
                 fresh = False  # is d a temporary we may overwrite?
                 if maximize:
                     d, fresh = np.negative(d), True
                 if weight_decay != 0:
-                    d, fresh = _add_scaled(d, p._data, weight_decay), True  # g + λθ
+                    d, fresh = _add_scaled(d, array(p), weight_decay), True  # g + λθ
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = state["momentum_buffer"] = _make(np.array(d, copy=True))
+                        buf = state["momentum_buffer"] = wrap(np.array(d, copy=True))
                     else:
-                        b = buf._data
+                        b = array(buf)
                         b *= momentum
                         b += d if dampening == 0 else d * (1 - dampening)
                     if nesterov:
-                        d, fresh = _add_scaled(d, buf._data, momentum), True  # g + μb
+                        d, fresh = _add_scaled(d, array(buf), momentum), True  # g + μb
                     else:
-                        d, fresh = buf._data, False
+                        d, fresh = array(buf), False
                 # θ <- θ + (-lr) d  (in the temporary when d is one)
                 if fresh:
                     d *= -lr
                 else:
                     d = np.multiply(d, -lr)
-                p._data += d
-                p._vc[0] += 1
+                theta = array(p)
+                theta += d
+                mark_modified(p)
         return loss

@@ -33,7 +33,8 @@ import numpy as np
 
 from .. import _dtype
 from ..random import _gen
-from ..tensor import Tensor, _make, as_tensor, stack, tensor
+from .._api import array, wrap
+from ..tensor import Tensor, as_tensor, stack, tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split", "Sampler", "SequentialSampler", "RandomSampler",
@@ -85,10 +86,10 @@ class TensorDataset(Dataset):
             if not isinstance(t, Tensor):
                 raise TypeError(f"TensorDataset: expected Tensors, got {type(t).__name__} "
                                 f"as argument {k}")
-            if t._data.ndim == 0:
+            if t.ndim == 0:
                 raise IndexError(f"TensorDataset: tensor {k} is 0-d; every tensor needs a "
                                  "first (sample) dimension")
-        sizes = [t._data.shape[0] for t in tensors]
+        sizes = [t.shape[0] for t in tensors]
         if len(set(sizes)) > 1:
             # torch raises AssertionError with this message
             raise AssertionError(f"Size mismatch between tensors: sizes along dim 0 are {sizes}")
@@ -100,10 +101,10 @@ class TensorDataset(Dataset):
     def __len__(self):
         if not self.tensors:
             raise TypeError("TensorDataset with no tensors has no length")
-        return self.tensors[0]._data.shape[0]
+        return self.tensors[0].shape[0]
 
     def __repr__(self):
-        parts = ", ".join(f"{list(t._data.shape)} {t.dtype.name}" for t in self.tensors)
+        parts = ", ".join(f"{list(t.shape)} {t.dtype.name}" for t in self.tensors)
         return f"TensorDataset(tensors=[{parts}])"
 
 
@@ -336,16 +337,16 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"replacement should be a boolean value, but got "
                              f"replacement={replacement}")
         w = as_tensor(weights, dtype=_dtype.float64)
-        if w._data.ndim != 1:
+        if w.ndim != 1:
             raise ValueError("weights should be a 1d sequence but given weights have shape "
-                             f"{tuple(w._data.shape)}")
+                             f"{tuple(w.shape)}")
         self.weights = w
         self.num_samples = num_samples
         self.replacement = replacement
         self.generator = generator
 
     def __iter__(self):
-        w = self.weights._data
+        w = array(self.weights)
         if w.size == 0 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
             raise RuntimeError("WeightedRandomSampler: weights must be finite, non-negative "
                                "and have a positive sum")
@@ -424,17 +425,17 @@ def _bad_np_dtype(dt):
 
 def _stack_tensors(batch):
     """``tinytorch.stack(batch)``, done in one numpy call when no graph is needed."""
-    first = batch[0]._data
+    first = array(batch[0])
     plain = True
     for k, t in enumerate(batch):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
                             f"{type(t).__name__}")
-        d = t._data
-        if t._requires_grad or d.shape != first.shape or d.dtype != first.dtype:
+        d = array(t)
+        if t.requires_grad or d.shape != first.shape or d.dtype != first.dtype:
             plain = False
     if plain:
-        return _make(np.stack([t._data for t in batch]))
+        return wrap(np.stack([array(t) for t in batch]))
     return stack(batch)  # records the graph / promotes dtypes / raises torch's shape error
 
 
@@ -561,7 +562,7 @@ def _tensor_columns(dataset):
         if (isinstance(dataset, Subset) and cls.__getitem__ is Subset.__getitem__
                 and cls.__getitems__ is Subset.__getitems__):
             try:
-                idx = np.asarray(dataset.indices._data if isinstance(dataset.indices, Tensor)
+                idx = np.asarray(array(dataset.indices) if isinstance(dataset.indices, Tensor)
                                  else dataset.indices)
             except Exception:
                 return None
@@ -584,7 +585,7 @@ def _gather(tensors, index_map, idx):
     rows = np.asarray(idx, dtype=np.intp)
     if index_map is not None:
         rows = index_map[rows]
-    return [t[_make(rows)] if t._requires_grad else _make(t._data[rows]) for t in tensors]
+    return [t[wrap(rows)] if t.requires_grad else wrap(array(t)[rows]) for t in tensors]
 
 
 # --- DataLoader --------------------------------------------------------------------------
