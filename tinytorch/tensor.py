@@ -9,6 +9,7 @@ functions with torch's names live in _ops.py, in-place ops and views in _inplace
 functions that create tensors in creation.py.
 """
 import builtins
+
 import numpy as np
 
 from . import _dtype, _numpy_protocol, _ops
@@ -685,9 +686,3 @@ class Tensor(TensorBase):
     def new_full(self, size, fill_value, dtype=None):
         return full(size, fill_value, dtype=dtype or self.dtype)
 
-
-# TEMPORARY (removed once nn/, optim/ and utils/ use tinytorch._api): the old private names
-from ._checks import broadcast_error as _broadcast_error  # noqa: E402,F401
-from ._promotion import promote as _promote  # noqa: E402,F401
-from ._ops import cat, stack  # noqa: E402,F401
-from .creation import as_tensor, empty  # noqa: E402,F401

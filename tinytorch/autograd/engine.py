@@ -197,7 +197,8 @@ def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
             g = in_grads[i] if in_grads is not None else None
             if g is not None:
                 m = metas[i]
-                if type(g) is not np.ndarray or g.shape != m[0] or g.dtype != m[1]:
+                if create_graph or type(g) is not np.ndarray or g.shape != m[0] \
+                        or g.dtype != m[1]:
                     g = _fit(node, i, g, m, create_graph)
             if isinstance(nxt, Node):
                 if g is not None:

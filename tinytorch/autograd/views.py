@@ -4,6 +4,10 @@ A view (``x[1:]``, ``x.t()``, ``x.view(...)``) shares memory and the version cou
 its base.  When a view is changed in place, its root's history has to change too (torch's
 CopySlices), and when the root changes, the view's history is rebuilt from the root.  For
 that a view keeps a ``ViewInfo``.
+
+Below it, the small helpers through which the rest of tinytorch reads and moves version
+counters (``version``, ``bump_version``, ``share_version``, ...), so that the counter's
+representation is known here and in function.py only.
 """
 
 

@@ -170,11 +170,11 @@ class SetItem(Primitive):
 
 
 class CopySlices(Primitive):
-    """An in-place op on a view, seen from the view's root tensor: z = x with the region
-    ``view_fn(x)`` replaced by v.  dz/dx = g with that region zeroed, dz/dv = g's region.
+    """z = x with view_fn(x) replaced by v;  dz/dx = g with that region zeroed, dz/dv = g's region
 
-    The forward writes into x's memory (that is what the in-place op does); the caller
-    bumps the version counter, so any node that saved x notices."""
+    An in-place op on a view, seen from the view's root tensor.  The forward writes into x's
+    memory (that is what the in-place op does); the caller bumps the version counter, so any
+    node that saved x notices."""
 
     backward_name = "CopySlices"
 
@@ -211,8 +211,9 @@ class ViewZero(Primitive):
 
 
 class AsView(Primitive):
-    """z = view_fn(x), a view of x rebuilt after x changed in place;  dz/dx = g put back
-    into the viewed region (zeros elsewhere)"""
+    """z = view_fn(x);  dz/dx = g put back into the viewed region (zeros elsewhere)
+
+    A view of x rebuilt after x changed in place."""
 
     backward_name = "AsStridedBackward0"
 

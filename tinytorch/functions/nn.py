@@ -1,17 +1,22 @@
 """Fused primitives behind tinytorch.nn.functional: linear, activations, dropout, losses.
 
 Each class is one node in the graph, like the single kernel torch runs for the same op:
-its forward and backward work on numpy arrays (see autograd/function.py: Primitive), and the
-derivative it implements is written in its docstring.  Input checks live in nn/functional.py;
-by the time these run, shapes and dtypes are known to be valid.  A class whose name would
-match an nn Module's (``nn.Linear``) carries a ``Function`` suffix (``LinearFunction``).
+its forward works on numpy arrays, its backward on arrays or, for higher-order gradients, on
+Tensors (see autograd/function.py: Primitive), and the derivative it implements is written
+in its docstring.  A backward reads only what forward saved -- inputs, outputs, masks,
+indices, numbers -- and recomputes anything else (a softmax, x - y) from them, so that with
+``create_graph=True`` it is recorded as a function of the inputs and differentiates again.
+Input checks live in nn/functional.py; by the time these run, shapes and dtypes are known to
+be valid.  A class whose name would match an nn Module's (``nn.Linear``) carries a
+``Function`` suffix (``LinearFunction``).
 """
 import math
 
 import numpy as np
 
 from ..autograd.function import Primitive
-from .elementwise import sigmoid_array
+from .elementwise import Sigmoid, sigmoid_array
+from .reduce import LogSumExp, PutAlongDim, Softmax
 
 # --- erfc, for the exact GELU ------------------------------------------------------------
 # numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
@@ -103,7 +108,8 @@ class LeakyRelu(Primitive):
     @staticmethod
     def backward(ctx, g):
         (pos,) = ctx.saved_tensors
-        return np.where(pos, g, g * ctx.slope).astype(g.dtype, copy=False), None
+        # (the engine casts the gradient to x's dtype if a numpy-scalar slope promoted it)
+        return np.where(pos, g, g * ctx.slope), None
 
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -115,32 +121,56 @@ class Gelu(Primitive):
     """Exact: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2;  dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π)
 
     tanh: y = x/2·(1 + tanh u), u = √(2/π)(x + 0.044715x³);
-          dy/dx = (1 + tanh u)/2 + x/2·(1 - tanh² u)·√(2/π)(1 + 3·0.044715x²)"""
+          dy/dx = (1 + tanh u)/2 + x/2·(1 - tanh² u)·√(2/π)(1 + 3·0.044715x²)
+
+    Backward recomputes Φ(x) (through GeluBackward: numpy has no erf to differentiate) or
+    tanh u from x."""
 
     backward_name = "GeluBackward0"
 
     @staticmethod
     def forward(ctx, x, approximate):
         ctx.approximate = approximate
+        ctx.save_for_backward(x)
         if approximate == "tanh":
             th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-            ctx.save_for_backward(x, th)
             return (0.5 * x * (1.0 + th)).astype(x.dtype, copy=False)
         cdf = 0.5 * erfc_array(x * -_SQRT_HALF)          # Φ(x), float64
-        ctx.save_for_backward(x, cdf)
         return (x * cdf).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        x, saved = ctx.saved_tensors
-        if ctx.approximate == "tanh":
-            th = saved
-            d = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * _SQRT_2_OVER_PI * \
-                (1.0 + 3 * 0.044715 * x * x)
-        else:
-            xf = x.astype(np.float64, copy=False)
-            d = saved + xf * _INV_SQRT_2PI * np.exp(-0.5 * xf * xf)
-        return (g * d).astype(g.dtype, copy=False), None
+        (x,) = ctx.saved_tensors
+        if ctx.approximate != "tanh":
+            return GeluBackward.call(g, x), None
+        th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
+        d = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * _SQRT_2_OVER_PI * \
+            (1.0 + 3 * 0.044715 * x * x)
+        return g * d, None
+
+
+class GeluBackward(Primitive):
+    """z = g·(Φ(x) + x·φ(x)), exact GELU's backward;
+    dz/dg = Φ(x) + x·φ(x) (this op again),  dz/dx = g·φ(x)·(2 - x²)"""
+
+    backward_name = "GeluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x):
+        ctx.save_for_backward(g, x)
+        xf = x.astype(np.float64, copy=False)            # Φ and φ in float64, as forward
+        d = 0.5 * erfc_array(x * -_SQRT_HALF) + xf * _INV_SQRT_2PI * np.exp(-0.5 * xf * xf)
+        return (g * d).astype(g.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gg_g = GeluBackward.call(gg, x) if need[0] else None
+        gx = None
+        if need[1]:
+            gx = gg * g * (_INV_SQRT_2PI * np.exp(-0.5 * x * x) * (2.0 - x * x))
+        return gg_g, gx
 
 
 class Silu(Primitive):
@@ -150,13 +180,13 @@ class Silu(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        s = sigmoid_array(x)
-        ctx.save_for_backward(x, s)
-        return x * s
+        ctx.save_for_backward(x)
+        return x * sigmoid_array(x)
 
     @staticmethod
     def backward(ctx, g):
-        x, s = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
+        s = Sigmoid.call(x)
         return g * (s * (1 + x * (1 - s)))
 
 
@@ -168,17 +198,17 @@ class SoftplusFunction(Primitive):
     @staticmethod
     def forward(ctx, x, beta, threshold):
         bx = x * beta
-        ctx.save_for_backward(bx)
-        ctx.threshold = threshold
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
         # log(1 + e^z) = logaddexp(0, z): never overflows
         soft = np.logaddexp(0, bx) / beta
         return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        (bx,) = ctx.saved_tensors
-        d = np.where(bx > ctx.threshold, 1, sigmoid_array(bx))
-        return (g * d).astype(g.dtype, copy=False), None, None
+        (x,) = ctx.saved_tensors
+        bx = x * ctx.beta
+        return g * np.where(bx > ctx.threshold, 1, Sigmoid.call(bx)), None, None
 
 
 class Elu(Primitive):
@@ -197,7 +227,7 @@ class Elu(Primitive):
     @staticmethod
     def backward(ctx, g):
         pos, out = ctx.saved_tensors
-        return np.where(pos, g, g * (out + ctx.alpha)).astype(g.dtype, copy=False), None
+        return np.where(pos, g, g * (out + ctx.alpha)), None
 
 
 class DropoutFunction(Primitive):
@@ -212,13 +242,14 @@ class DropoutFunction(Primitive):
         else:
             keep = rng.random(x.shape, dtype=np.float32) >= np.float32(p)
             scale = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p))
-        ctx.save_for_backward(scale)
+        # m/(1-p) is drawn, not computed from x: a constant to every derivative, so it may
+        # live on ctx (save_for_backward keeps inputs and outputs)
+        ctx.scale = scale
         return x * scale
 
     @staticmethod
     def backward(ctx, g):
-        (scale,) = ctx.saved_tensors
-        return g * scale, None, None
+        return g * ctx.scale, None, None
 
 
 # --- losses -----------------------------------------------------------------------------
@@ -257,14 +288,14 @@ class MseLoss(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, reduction):
+        ctx.save_for_backward(x, y)
         d = x - y
-        ctx.save_for_backward(d)
         return _reduce(ctx, d * d, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        (d,) = ctx.saved_tensors
-        gx = (2 * _upstream(ctx, g)) * d
+        x, y = ctx.saved_tensors
+        gx = (2 * _upstream(ctx, g)) * (x - y)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
@@ -275,14 +306,13 @@ class L1LossFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, reduction):
-        d = x - y
-        ctx.save_for_backward(d)
-        return _reduce(ctx, np.abs(d), reduction)
+        ctx.save_for_backward(x, y)
+        return _reduce(ctx, np.abs(x - y), reduction)
 
     @staticmethod
     def backward(ctx, g):
-        (d,) = ctx.saved_tensors
-        gx = _upstream(ctx, g) * np.sign(d)
+        x, y = ctx.saved_tensors
+        gx = _upstream(ctx, g) * np.sign(x - y)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
@@ -294,9 +324,9 @@ class SmoothL1LossFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, reduction, beta):
-        d = x - y
-        ctx.save_for_backward(d)
+        ctx.save_for_backward(x, y)
         ctx.beta = beta
+        d = x - y
         a = np.abs(d)
         if beta == 0:
             loss = a
@@ -307,12 +337,10 @@ class SmoothL1LossFunction(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        (d,) = ctx.saved_tensors
+        x, y = ctx.saved_tensors
+        d = x - y
         beta = ctx.beta
-        if beta == 0:
-            dd = np.sign(d)
-        else:
-            dd = np.where(np.abs(d) < beta, d / beta, np.sign(d)).astype(d.dtype, copy=False)
+        dd = np.sign(d) if beta == 0 else np.where(np.abs(d) < beta, d / beta, np.sign(d))
         gx = _upstream(ctx, g) * dd
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
 
@@ -325,9 +353,9 @@ class HuberLossFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, reduction, delta):
-        d = x - y
-        ctx.save_for_backward(d)
+        ctx.save_for_backward(x, y)
         ctx.delta = delta
+        d = x - y
         a = np.abs(d)
         loss = np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)).astype(d.dtype,
                                                                                   copy=False)
@@ -335,8 +363,8 @@ class HuberLossFunction(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        (d,) = ctx.saved_tensors
-        gx = _upstream(ctx, g) * np.clip(d, -ctx.delta, ctx.delta)
+        x, y = ctx.saved_tensors
+        gx = _upstream(ctx, g) * np.clip(x - y, -ctx.delta, ctx.delta)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
 
 
@@ -348,24 +376,37 @@ class BinaryCrossEntropy(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, w, reduction):
-        with np.errstate(divide="ignore"):
-            log_x = np.maximum(np.log(x), -100)
-            log_1mx = np.maximum(np.log1p(-x), -100)
+        log_x, log_1mx = _clamped_logs(x)
         loss = -(y * (log_x - log_1mx) + log_1mx)
         if w is not None:
             loss = loss * w
-        ctx.save_for_backward(x, y, w, log_x, log_1mx)
+        ctx.save_for_backward(x, y, w)
         return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
-        x, y, w, log_x, log_1mx = ctx.saved_tensors
+        x, y, w = ctx.saved_tensors
         up = _upstream(ctx, g)
         if w is not None:
             up = up * w
-        gx = up * (x - y) / np.maximum(x * (1 - x), 1e-12) if ctx.needs_input_grad[0] else None
-        gy = up * (log_1mx - log_x) if ctx.needs_input_grad[1] else None
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = up * (x - y) / np.maximum(x * (1 - x), 1e-12)
+        if ctx.needs_input_grad[1]:
+            log_x, log_1mx = _clamped_logs(x)
+            gy = up * (log_1mx - log_x)
         return gx, gy, None, None
+
+
+def _clamped_logs(x):
+    """(log x, log(1 - x)), each clamped at -100 as torch's binary_cross_entropy."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), -100), np.maximum(np.log1p(-x), -100)
+
+
+def _softplus_neg(x):
+    """softplus(-x) = log(1 + e^-x), as max(-x, 0) + log1p(e^-|x|): never overflows."""
+    return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 class BinaryCrossEntropyWithLogits(Primitive):
@@ -377,30 +418,28 @@ class BinaryCrossEntropyWithLogits(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, w, pw, reduction):
-        sp = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # softplus(-x)
+        sp = _softplus_neg(x)
         if pw is None:
-            lw = None
             loss = (1 - y) * x + sp
         else:
-            lw = 1 + (pw - 1) * y
-            loss = (1 - y) * x + lw * sp
+            loss = (1 - y) * x + (1 + (pw - 1) * y) * sp
         if w is not None:
             loss = loss * w
-        ctx.save_for_backward(x, y, w, pw, lw, sp)
+        ctx.save_for_backward(x, y, w, pw)
         return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
-        x, y, w, pw, lw, sp = ctx.saved_tensors
+        x, y, w, pw = ctx.saved_tensors
         up = _upstream(ctx, g)
         if w is not None:
             up = up * w
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            s = sigmoid_array(x)
-            gx = up * (s - y if pw is None else lw * s - pw * y)
+            s = Sigmoid.call(x)
+            gx = up * (s - y if pw is None else (1 + (pw - 1) * y) * s - pw * y)
         if ctx.needs_input_grad[1]:
-            gy = up * (-x if pw is None else (pw - 1) * sp - x)
+            gy = up * (-x if pw is None else (pw - 1) * _softplus_neg(x) - x)
         return gx, gy, None, None, None
 
 
@@ -412,11 +451,14 @@ class CrossEntropy(Primitive):
       class indices:  q = (1-ε)·w_y·onehot(y) + (ε/C)·w  (zero where y = ignore_index)
       probabilities:  q = w ⊙ ((1-ε)·t + ε/C)
     so dl/dx = p·Σ_c q_c - q  (p = softmax x)  and  dl/dt = -(1-ε)·w ⊙ log p.
+    Backward recomputes p (and log p) from x, through Softmax (LogSumExp): a p saved from
+    forward would be a constant to the second derivative.
 
     Arguments (checked by nn.functional.cross_entropy): ``y`` the int64 classes with ignored
     entries set to 0, or with ``probs`` the target probabilities shaped like x; ``w`` the
     class weights or None; ``wy`` each entry's weight w_y, zero where ignored (None: all 1);
     ``keep`` the mask of entries not ignored (None: all); ``denom`` the divisor of 'mean'.
+    The weights are constants (torch does not differentiate them either).
     """
 
     backward_name = "NllLossBackward0"
@@ -427,20 +469,15 @@ class CrossEntropy(Primitive):
         m = x.max(axis=1, keepdims=True)
         e = x - m
         np.exp(e, out=e)
-        s = e.sum(axis=1, keepdims=True)
-        lse = m + np.log(s)
-        p = e
-        p /= s                                   # softmax, reusing the exp buffer
+        lse = m + np.log(e.sum(axis=1, keepdims=True))
         C = x.shape[1]
         wb = None if w is None else w.reshape((1, C) + (1,) * (x.ndim - 2))
         if probs:
             q = y if eps == 0 else y * (1 - eps) + eps / C
             if wb is not None:
                 q = q * wb
-            logp = x - lse
-            loss = -(q * logp).sum(axis=1)
-            need_t = ctx.needs_input_grad and ctx.needs_input_grad[1]
-            ctx.save_for_backward(p, q, logp if need_t else None, wb)
+            loss = -(q * (x - lse)).sum(axis=1)
+            ctx.save_for_backward(x, y)
         else:
             loss = lse[:, 0] - _gather(x, y)     # -log p_y
             if eps:
@@ -454,30 +491,34 @@ class CrossEntropy(Primitive):
                 loss = (1 - eps) * (loss if wy is None else loss * wy) + (eps / C) * smooth
             elif wy is not None:
                 loss = loss * wy
-            ctx.save_for_backward(p, y, wy, wb)
-        ctx.probs, ctx.eps, ctx.keep = probs, eps, keep
+            ctx.save_for_backward(x, y)
+            ctx.wy = wy
+        ctx.probs, ctx.eps, ctx.keep, ctx.wb = probs, eps, keep, wb
         return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
 
     @staticmethod
     def backward(ctx, g):
+        x, y = ctx.saved_tensors
         up = _class_upstream(ctx, g)             # per element: shape (N, d...) or ()
-        eps = ctx.eps
+        eps, wb = ctx.eps, ctx.wb
         if ctx.probs:
-            p, q, logp, wb = ctx.saved_tensors
-            upb = up[:, None] if up.ndim else up
-            gx = None
+            upb = np.expand_dims(up, 1) if np.ndim(up) else up
+            gx = gt = None
             if ctx.needs_input_grad[0]:
-                gx = (p * q.sum(axis=1, keepdims=True) - q) * upb
-            gt = None
+                q = y if eps == 0 else y * (1 - eps) + eps / x.shape[1]
+                if wb is not None:
+                    q = q * wb
+                gx = (Softmax.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
             if ctx.needs_input_grad[1]:
+                logp = x - LogSumExp.call(x, (1,), True)
                 gt = -(1 - eps) * logp * upb
                 if wb is not None:
                     gt = gt * wb
             return gx, gt, None, None, None, None, None, None, None
-        p, y, wy, wb = ctx.saved_tensors
-        keep = ctx.keep
-        C = p.shape[1]
+        wy, keep = ctx.wy, ctx.keep
+        C = x.shape[1]
         a = up if wy is None else up * wy        # weight of the one-hot part of q
+        p = Softmax.call(x, 1)
         if eps:
             a = a * (1 - eps)
             smooth = (eps / C) * up              # weight of the uniform part of q
@@ -485,12 +526,10 @@ class CrossEntropy(Primitive):
                 smooth = smooth * keep
             wsum = C if wb is None else wb.sum()
             qsum = a + smooth * wsum             # Σ_c q_c
-            gx = p * _col(qsum)
-            gx -= _col(smooth) * (1 if wb is None else wb)
+            gx = p * _col(qsum) - _col(smooth) * (1 if wb is None else wb)
         else:
             gx = p * _col(a)
-        _scatter_add(gx, y, -a)
-        return gx, None, None, None, None, None, None, None, None
+        return gx + _put_class(-a, y, x.shape), None, None, None, None, None, None, None, None
 
 
 def _gather(x, y):
@@ -500,19 +539,16 @@ def _gather(x, y):
     return np.take_along_axis(x, y[:, None], axis=1)[:, 0]
 
 
-def _scatter_add(gx, y, v):
-    """gx[n, y[n], d...] += v[n, d...] (v may be a scalar), in place."""
-    if gx.ndim == 2:
-        gx[np.arange(gx.shape[0]), y] += v
-        return
-    v = np.broadcast_to(v, y.shape)[:, None]
-    yi = y[:, None]
-    np.put_along_axis(gx, yi, np.take_along_axis(gx, yi, axis=1) + v, axis=1)
+def _put_class(v, y, shape):
+    """zeros(shape) with v[n, d...] (v may be a scalar) at [n, y[n], d...]: the one-hot part
+    of a gradient.  A PutAlongDim, whose backward gathers, so it differentiates again."""
+    v = np.expand_dims(np.broadcast_to(v, y.shape), 1)
+    return PutAlongDim.call(v, np.expand_dims(y, 1), shape, 1)
 
 
 def _col(v):
     """Per-element values (N, d...) -> (N, 1, d...) to broadcast over the class dim."""
-    return v[:, None] if np.ndim(v) else v
+    return np.expand_dims(v, 1) if np.ndim(v) else v
 
 
 def _class_upstream(ctx, g):
@@ -534,15 +570,13 @@ class NllLoss(Primitive):
         loss = -_gather(x, y)
         if wy is not None:
             loss = loss * wy
-        ctx.save_for_backward(y, wy)
-        ctx.shape, ctx.probs = x.shape, False
+        ctx.save_for_backward(y)
+        ctx.wy, ctx.shape, ctx.probs = wy, x.shape, False
         return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
 
     @staticmethod
     def backward(ctx, g):
-        y, wy = ctx.saved_tensors
+        (y,) = ctx.saved_tensors
+        wy = ctx.wy
         up = _class_upstream(ctx, g)
-        a = -(up if wy is None else up * wy)
-        gx = np.zeros(ctx.shape, g.dtype)
-        _scatter_add(gx, y, a)
-        return gx, None, None, None, None
+        return _put_class(-(up if wy is None else up * wy), y, ctx.shape), None, None, None, None

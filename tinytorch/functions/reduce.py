@@ -13,7 +13,8 @@ def _restore(g, shape, axes, keepdim):
         return g
     if axes is None:
         return g.reshape((1,) * len(shape))
-    return np.expand_dims(g, axes)
+    # a reshape, not np.expand_dims: the same for arrays and Tensors, and cheaper
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
 class Spread(Primitive):
@@ -94,16 +95,17 @@ class AMax(Primitive):
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
         out = cls.reduce(x, axis=axes, keepdims=True)
+        ctx.axes, ctx.kept = axes, out.shape
+        out = _drop(out, axes, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.axes = axes
-        return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        hit = x == out
+        hit = x == out.reshape(ctx.kept)
         count = hit.sum(axis=ctx.axes, keepdims=True)
-        return hit * (g.reshape(out.shape) / count), None, None
+        return hit * (g.reshape(ctx.kept) / count), None, None
 
 
 class AMin(AMax):
@@ -199,14 +201,13 @@ class TakeAlongDim(Primitive):
         return PutAlongDim.call(g, ctx.idx, ctx.shape, ctx.dim), None, None
 
 
-def _centered(x, shift, axes):
-    """x - x̄ over ``axes``, as (x - shift) - mean(x - shift) where shift is one element of each
-    reduced slice: the same thing (x̄ shifts along), but a slice of equal values gives exactly
-    0 (as torch's Welford update does).  Forward and backward both call it, on the input; the
-    shift cancels, so backward may take it as a constant."""
+def _centered(x, first, axes):
+    """x - x̄ over ``axes``, as (x - s) - mean(x - s) with s = x[first], the first element of
+    each reduced slice: the same thing (x̄ shifts along), but a slice of equal values gives
+    exactly 0 (as torch's Welford update does).  Forward and backward both call it."""
     if 0 in x.shape:
         return x
-    shifted = x - shift
+    shifted = x - x[first]
     return shifted - np.mean(shifted, axis=axes, keepdims=True)
 
 
@@ -215,25 +216,25 @@ def _drop(out, axes, keepdim):
     return out if keepdim else (out.reshape(()) if axes is None else out.squeeze(axes))
 
 
-def _variance(ctx, x, axes, correction, keepdim):
-    """Var's forward: the variance (reduced dims kept) and the shift ``_centered`` used."""
+def _variance(ctx, x, axes, correction):
+    """Var's forward: the variance, with the reduced dims kept."""
     n = x.size if axes is None else math.prod([x.shape[a] for a in axes])
     if n - correction <= 0:
         name = "std" if isinstance(ctx, Std._Node) else "var"
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output "
                       "numel).", UserWarning, stacklevel=5)
-    first = tuple(slice(0, 1) if axes is None or i in axes else slice(None)
-                  for i in range(x.ndim))
-    shift = x[first]
-    ctx.axes, ctx.keepdim = axes, keepdim
+    ctx.axes = axes
+    ctx.first = tuple(slice(0, 1) if axes is None or i in axes else slice(None)
+                      for i in range(x.ndim))
     # 1/(n - correction), +inf when there are no degrees of freedom left (as torch)
     ctx.scale = 1.0 / (n - correction) if n - correction > 0 else float("inf")
     with np.errstate(divide="ignore", invalid="ignore"):
-        centered = _centered(x, shift, axes)
+        centered = _centered(x, ctx.first, axes)
         sq = np.sum(centered * centered, axis=axes, keepdims=True)
         out = sq / (n - correction) if n - correction > 0 else sq * ctx.scale
-        return out.astype(x.dtype, copy=False), shift
+    ctx.kept = out.shape  # the output's shape with the reduced dims kept, for backward
+    return out.astype(x.dtype, copy=False)
 
 
 class Var(Primitive):
@@ -246,16 +247,16 @@ class Var(Primitive):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        out, shift = _variance(ctx, x, axes, correction, keepdim)
-        ctx.save_for_backward(x, shift)
+        out = _variance(ctx, x, axes, correction)
+        ctx.save_for_backward(x)
         return _drop(out, axes, keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        x, shift = ctx.saved_tensors
-        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
+        (x,) = ctx.saved_tensors
+        g = g.reshape(ctx.kept)
         with np.errstate(invalid="ignore", over="ignore"):
-            return g * (2 * ctx.scale) * _centered(x, shift, ctx.axes), None, None, None
+            return g * (2 * ctx.scale) * _centered(x, ctx.first, ctx.axes), None, None, None
 
 
 class Norm2(Primitive):
@@ -266,16 +267,15 @@ class Norm2(Primitive):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         out = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+        ctx.kept = out.shape
         out = _drop(out, axes, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
-        out = _restore(out, x.shape, ctx.axes, ctx.keepdim)
+        g, out = g.reshape(ctx.kept), out.reshape(ctx.kept)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = np.where(out == 0, 0, g / out)
         return x * scale, None, None
@@ -288,19 +288,17 @@ class Std(Var):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        var, shift = _variance(ctx, x, axes, correction, keepdim)
-        out = _drop(np.sqrt(var), axes, keepdim)
-        ctx.save_for_backward(x, shift, out)
+        out = _drop(np.sqrt(_variance(ctx, x, axes, correction)), axes, keepdim)
+        ctx.save_for_backward(x, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        x, shift, out = ctx.saved_tensors
-        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
-        out = _restore(out, x.shape, ctx.axes, ctx.keepdim)
+        x, out = ctx.saved_tensors
+        g, out = g.reshape(ctx.kept), out.reshape(ctx.kept)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             scale = np.where(out == 0, 0, g * ctx.scale / out)
-            return _centered(x, shift, ctx.axes) * scale, None, None, None
+            return _centered(x, ctx.first, ctx.axes) * scale, None, None, None
 
 
 def logsumexp_array(x, axis, keepdims):
@@ -319,16 +317,16 @@ class LogSumExp(Primitive):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        out = logsumexp_array(x, axes, keepdim)
+        out = logsumexp_array(x, axes, True)
+        ctx.kept = out.shape
+        out = _drop(out, axes, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        g = _restore(g, x.shape, ctx.axes, ctx.keepdim)
-        return g * np.exp(x - _restore(out, x.shape, ctx.axes, ctx.keepdim)), None, None
+        return g.reshape(ctx.kept) * np.exp(x - out.reshape(ctx.kept)), None, None
 
 
 class Softmax(Primitive):

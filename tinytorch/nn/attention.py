@@ -23,7 +23,10 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from ..tensor import Tensor, _make, cat, empty, zeros
+from .._api import array, wrap
+from .._ops import cat
+from ..creation import empty, zeros
+from ..tensor import Tensor
 from . import init
 from .functional import dropout, linear, scaled_dot_product_attention
 from .linear import Linear
@@ -47,9 +50,9 @@ def _float_mask(mask, dtype, name):
     if not isinstance(mask, Tensor):
         raise TypeError(f"MultiheadAttention: {name} must be a Tensor, not "
                         f"{type(mask).__name__}")
-    m = mask._data
+    m = array(mask)
     if m.dtype == np.bool_:
-        return _make(np.where(m, -np.inf, 0.0).astype(dtype))
+        return wrap(np.where(m, -np.inf, 0.0).astype(dtype))
     if m.dtype.kind != "f":
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask if m.dtype == dtype else mask.to(_dtype.FROM_NP[np.dtype(dtype)])
@@ -59,8 +62,8 @@ def _pad_last(mask):
     """Append one zero (= may attend) column to an additive mask."""
     if mask is None:
         return None
-    shape = mask._data.shape[:-1] + (1,)
-    return cat([mask, _make(np.zeros(shape, mask._data.dtype))], dim=-1)
+    shape = mask.shape[:-1] + (1,)
+    return cat([mask, wrap(np.zeros(shape, array(mask).dtype))], dim=-1)
 
 
 class MultiheadAttention(Module):
@@ -162,7 +165,7 @@ class MultiheadAttention(Module):
             if not isinstance(t, Tensor):
                 raise TypeError(f"MultiheadAttention: {name} must be a Tensor, not "
                                 f"{type(t).__name__}")
-        q, k, v = query._data, key._data, value._data
+        q, k, v = array(query), array(key), array(value)
         if q.ndim not in (2, 3) or k.ndim != q.ndim or v.ndim != q.ndim:
             raise AssertionError(f"query, key and value should all be 3-D (batched) or 2-D "
                                  f"(unbatched), but got {q.ndim}-D, {k.ndim}-D and {v.ndim}-D")
@@ -180,7 +183,7 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
         self._check_shapes(query, key, value)
-        batched = query._data.ndim == 3
+        batched = query.ndim == 3
         same_kv = key is value
         same_qkv = query is key and same_kv
         # work batch-first: (N, L, E)
@@ -195,10 +198,10 @@ class MultiheadAttention(Module):
             key = value = query
         elif same_kv:
             value = key
-        N, L, E = query._data.shape
-        S = key._data.shape[1]
+        N, L, E = query.shape
+        S = key.shape[1]
         H, hd = self.num_heads, self.head_dim
-        dt = query._data.dtype
+        dt = array(query).dtype
 
         if is_causal and attn_mask is None:
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
@@ -206,28 +209,28 @@ class MultiheadAttention(Module):
                                " to create this mask.")
         use_causal = is_causal and key_padding_mask is None and not need_weights
         if key_padding_mask is not None and attn_mask is not None and \
-                (key_padding_mask._data.dtype == np.bool_) != (attn_mask._data.dtype == np.bool_):
+                (key_padding_mask.dtype == _dtype.bool) != (attn_mask.dtype == _dtype.bool):
             warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. "
                           "Use same type for both instead.", stacklevel=2)
         kpm = _float_mask(key_padding_mask, dt, "key_padding_mask")
-        if kpm is not None and kpm._data.shape != (N, S):
+        if kpm is not None and kpm.shape != (N, S):
             raise AssertionError(f"expecting key_padding_mask shape of {(N, S)}, but got "
-                                 f"{tuple(kpm._data.shape)}")
+                                 f"{tuple(kpm.shape)}")
         mask = None if use_causal else _float_mask(attn_mask, dt, "attn_mask")
         if mask is not None:
-            if mask._data.ndim == 2:
-                if mask._data.shape != (L, S):
+            if mask.ndim == 2:
+                if mask.shape != (L, S):
                     raise RuntimeError(f"The shape of the 2D attn_mask is "
-                                       f"{list(mask._data.shape)}, but should be {(L, S)}.")
+                                       f"{list(mask.shape)}, but should be {(L, S)}.")
                 mask = mask.reshape(1, 1, L, S)
-            elif mask._data.ndim == 3:
-                if mask._data.shape != (N * H, L, S):
+            elif mask.ndim == 3:
+                if mask.shape != (N * H, L, S):
                     raise RuntimeError(f"The shape of the 3D attn_mask is "
-                                       f"{list(mask._data.shape)}, but should be "
+                                       f"{list(mask.shape)}, but should be "
                                        f"{(N * H, L, S)}.")
                 mask = mask.reshape(N, H, L, S)
             else:
-                raise RuntimeError(f"attn_mask's dimension {mask._data.ndim} is not supported")
+                raise RuntimeError(f"attn_mask's dimension {mask.ndim} is not supported")
 
         q, k, v = self._project(query, key, value)                  # (N, L|S, E)
         if self.bias_k is not None:
@@ -237,8 +240,8 @@ class MultiheadAttention(Module):
             mask, kpm = _pad_last(mask), _pad_last(kpm)
         # split E into H heads of hd dims: (N, len, E) -> (N, H, len, hd)
         q = q.reshape(N, L, H, hd).transpose(1, 2)
-        k = k.reshape(N, k._data.shape[1], H, hd).transpose(1, 2)
-        v = v.reshape(N, v._data.shape[1], H, hd).transpose(1, 2)
+        k = k.reshape(N, k.shape[1], H, hd).transpose(1, 2)
+        v = v.reshape(N, v.shape[1], H, hd).transpose(1, 2)
         if self.add_zero_attn:
             # one extra all-zero key/value
             k = cat([k, zeros(N, H, 1, hd, dtype=k.dtype)], dim=2)
@@ -246,7 +249,7 @@ class MultiheadAttention(Module):
             mask, kpm = _pad_last(mask), _pad_last(kpm)
         if kpm is not None:
             # padded keys are hidden from every head and every query
-            kpm = kpm.reshape(N, 1, 1, kpm._data.shape[-1])
+            kpm = kpm.reshape(N, 1, 1, kpm.shape[-1])
             mask = kpm if mask is None else mask + kpm
         p = self.dropout if self.training else 0.0
 

@@ -19,7 +19,9 @@ import numpy as np
 
 from .. import _dtype
 from ..functions import conv as P
-from ..tensor import Tensor, _make, empty
+from .._api import array, wrap
+from ..creation import empty
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -91,7 +93,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     _tensor_arg(input, "conv2d", "input")
     _tensor_arg(weight, "conv2d", "weight")
-    x, w = input._data, weight._data
+    x, w = array(input), array(weight)
     stride = _pair(stride, "stride", "conv2d")
     dilation = _pair(dilation, "dilation", "conv2d")
     if not _is_int(groups) or groups <= 0:
@@ -119,7 +121,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     unbatched = x.ndim == 3
     if unbatched:
         input = input.unsqueeze(0)
-        x = input._data
+        x = array(input)
     o, cg = w.shape[0], w.shape[1]
     if o % groups != 0:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
@@ -136,13 +138,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise NotImplementedError(f"conv2d: not implemented for '{_word(x)}'")
     if bias is not None:
         _tensor_arg(bias, "conv2d", "bias")
-        if bias._data.shape != (o,):
+        if bias.shape != (o,):
             raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be "
                                f"1-dimensional with {o} elements, but got bias of size "
-                               f"{list(bias._data.shape)} instead")
-        if bias._data.dtype != x.dtype:
+                               f"{list(bias.shape)} instead")
+        if array(bias).dtype != x.dtype:
             raise RuntimeError(f"Input type ({_word(x).lower()}) and bias type "
-                               f"({_word(bias._data).lower()}) should be the same")
+                               f"({_word(array(bias)).lower()}) should be the same")
     hp, wp = x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3]
     ekh, ekw = dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
     if hp < ekh or wp < ekw:
@@ -178,8 +180,8 @@ def _mode_pad(input, pads, mode):
                            f"dimension 3 of input {list(input.shape)}")
     if mode == "circular" and (max(pads[:2]) > h or max(pads[2:]) > w):
         raise RuntimeError("Padding value causes wrapping around more than once.")
-    rows = _make(_pad_index(h, pads[0], pads[1], mode).reshape(-1, 1))
-    cols = _make(_pad_index(w, pads[2], pads[3], mode).reshape(1, -1))
+    rows = wrap(_pad_index(h, pads[0], pads[1], mode).reshape(-1, 1))
+    cols = wrap(_pad_index(w, pads[2], pads[3], mode).reshape(1, -1))
     return input[..., rows, cols]
 
 

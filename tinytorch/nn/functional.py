@@ -23,7 +23,8 @@ import numpy as np
 from .. import _dtype
 from ..functions import nn as P
 from ..random import _gen
-from ..tensor import Tensor, _broadcast_error, _make, _promote
+from .._api import array, broadcast_error, inplace, promote, wrap
+from ..tensor import Tensor
 from .conv import conv2d
 from .normalization import batch_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices
@@ -56,15 +57,15 @@ def _tensor(x, op, what="input"):
 
 def _float_input(x, op):
     _tensor(x, op)
-    if x._data.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for '{_type_word(x._data)}' "
+    if array(x).dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(array(x))}' "
                                   f"(expected a floating point input, got {x.dtype})")
     return x
 
 
 def _inplace(input, op, fn):
     """Run ``fn(input)`` and write the result into ``input`` (the ``inplace=True`` form)."""
-    return input._inplace(lambda: fn(input), op)
+    return inplace(input, lambda: fn(input), op)
 
 
 # --- linear -----------------------------------------------------------------------------
@@ -72,12 +73,12 @@ def _inplace(input, op, fn):
 def linear(input, weight, bias=None):
     """y = x Wᵀ + b, with W of shape (out_features, in_features), over x's last dim."""
     if isinstance(input, Tensor) and isinstance(weight, Tensor):
-        x, w = input._data, weight._data
+        x, w = array(input), array(weight)
         if w.ndim == 2 and x.ndim >= 1 and x.dtype == w.dtype and x.shape[-1] == w.shape[1]:
             if bias is None:
                 return P.LinearFunction.apply(input, weight, None)
-            if isinstance(bias, Tensor) and bias._data.dtype == x.dtype \
-                    and bias._data.shape == (w.shape[0],):
+            b = array(bias) if isinstance(bias, Tensor) else None
+            if b is not None and b.dtype == x.dtype and b.shape == (w.shape[0],):
                 return P.LinearFunction.apply(input, weight, bias)
     return _linear_checked(input, weight, bias)
 
@@ -87,7 +88,7 @@ def _linear_checked(input, weight, bias):
     that broadcasts without being a vector)."""
     _tensor(input, "linear")
     _tensor(weight, "linear", "weight")
-    x, w = input._data, weight._data
+    x, w = array(input), array(weight)
     if x.ndim == 0 or w.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{x.ndim}D and {w.ndim}D")
@@ -104,13 +105,13 @@ def _linear_checked(input, weight, bias):
     if bias is None:
         return out
     _tensor(bias, "linear", "bias")
-    if bias._data.dtype != x.dtype:
+    if array(bias).dtype != x.dtype:
         raise RuntimeError(f"linear: bias has dtype {bias.dtype} but input and weight have "
                            f"{input.dtype}")
-    if _broadcast_error("linear", bias._data.shape, out._data.shape) is not None or \
-            np.broadcast_shapes(bias._data.shape, out._data.shape) != out._data.shape:
-        raise RuntimeError(f"linear: bias of shape {list(bias._data.shape)} cannot be added to "
-                           f"the output of shape {list(out._data.shape)} (expected shape "
+    if broadcast_error("linear", bias.shape, out.shape) is not None or \
+            np.broadcast_shapes(bias.shape, out.shape) != out.shape:
+        raise RuntimeError(f"linear: bias of shape {list(bias.shape)} cannot be added to "
+                           f"the output of shape {list(out.shape)} (expected shape "
                            f"[{w.shape[0] if w.ndim == 2 else ''}])")
     return out + bias
 
@@ -223,7 +224,7 @@ def one_hot(tensor, num_classes=-1):
             [0, 0, 1]])
     """
     _tensor(tensor, "one_hot", "tensor")
-    y = tensor._data
+    y = array(tensor)
     if y.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor "
                            f"(got {tensor.dtype}).")
@@ -239,7 +240,7 @@ def one_hot(tensor, num_classes=-1):
                                f"(got {int(y.max())} with num_classes={num_classes}).")
     out = np.zeros(y.shape + (num_classes,), np.int64)
     np.put_along_axis(out, y[..., None], 1, axis=-1)
-    return _make(out)
+    return wrap(out)
 
 
 # --- losses: shared checks ------------------------------------------------------------------
@@ -266,7 +267,7 @@ def _reduction(size_average, reduce, reduction):
 
 
 def _warn_size(input, target):
-    if target._data.shape != input._data.shape:
+    if array(target).shape != array(input).shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}). This will likely lead to incorrect results due "
                       "to broadcasting. Please ensure they have the same size.", stacklevel=3)
@@ -277,14 +278,14 @@ def _pair(input, target, op):
     _tensor(input, op)
     _tensor(target, op, "target")
     _warn_size(input, target)
-    err = _broadcast_error(op, input._data.shape, target._data.shape)
+    err = broadcast_error(op, array(input).shape, array(target).shape)
     if err is not None:
         raise err
-    x, y = _promote(input, target, op)
-    if x._data.dtype.kind != "f":
+    x, y = promote(input, target, op)
+    if array(x).dtype.kind != "f":
         # torch has no integer kernel: an integer regression loss is almost always a
         # forgotten .float() on both operands
-        raise NotImplementedError(f'"{op}" not implemented for \'{_type_word(x._data)}\' '
+        raise NotImplementedError(f'"{op}" not implemented for \'{_type_word(array(x))}\' '
                                   f"(input {input.dtype}, target {target.dtype}; expected "
                                   "a floating point input or target)")
     return x, y
@@ -293,7 +294,7 @@ def _pair(input, target, op):
 def _weighted(loss_none, weight, reduction, op, mean_by_weight):
     """loss·weight reduced; 'mean' divides by Σ weight (mse, l1) or by the count (huber)."""
     _tensor(weight, op, "weight")
-    if weight._data.shape != loss_none._data.shape:
+    if array(weight).shape != array(loss_none).shape:
         raise ValueError("Weights and input must have the same size.")
     out = loss_none * weight
     if reduction == "none":
@@ -351,11 +352,11 @@ def _broadcast_weight(w, shape, dtype, op, what="weight"):
         return None
     _tensor(w, op, what)
     try:
-        np.broadcast_shapes(w._data.shape, shape)
+        np.broadcast_shapes(array(w).shape, shape)
     except ValueError:
-        raise RuntimeError(f"{op}: {what} of shape {list(w._data.shape)} cannot be broadcast "
+        raise RuntimeError(f"{op}: {what} of shape {list(array(w).shape)} cannot be broadcast "
                            f"to the input's shape {list(shape)}") from None
-    return _make(w._data.astype(dtype, copy=False))
+    return wrap(array(w).astype(dtype, copy=False))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -364,16 +365,16 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "binary_cross_entropy")
     _tensor(target, "binary_cross_entropy", "target")
-    if target._data.shape != input._data.shape:
+    if array(target).shape != array(input).shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the "
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          "the same size.")
-    x = input._data
+    x = array(input)
     if x.dtype.kind != "f":
         raise NotImplementedError(f"binary_cross_entropy: not implemented for "
                                   f"'{_type_word(x)}' (expected a floating point input)")
-    if target._data.dtype != x.dtype:
-        raise RuntimeError(f"Found dtype {_type_word(target._data)} but expected "
+    if array(target).dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_word(array(target))} but expected "
                            f"{_type_word(x)} (binary_cross_entropy: target and input must "
                            "have the same dtype)")
     if x.size and not np.all((x >= 0) & (x <= 1)):
@@ -392,30 +393,30 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     op = "binary_cross_entropy_with_logits"
     _tensor(input, op)
     _tensor(target, op, "target")
-    if target._data.shape != input._data.shape:
+    if array(target).shape != array(input).shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for '{_type_word(input._data)}' "
+    if array(input).dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for '{_type_word(array(input))}' "
                                   "(expected floating point logits)")
-    if target._data.dtype.kind != "f":
+    if array(target).dtype.kind != "f":
         raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type "
-                           f"{_type_word(target._data)} (the target must be floating point, "
+                           f"{_type_word(array(target))} (the target must be floating point, "
                            f"got {target.dtype})")
-    x, y = _promote(input, target, op)
-    dt = x._data.dtype
-    w = _broadcast_weight(weight, x._data.shape, dt, op)
-    pw = _broadcast_weight(pos_weight, x._data.shape, dt, op, "pos_weight")
+    x, y = promote(input, target, op)
+    dt = array(x).dtype
+    w = _broadcast_weight(weight, array(x).shape, dt, op)
+    pw = _broadcast_weight(pos_weight, array(x).shape, dt, op, "pos_weight")
     return P.BinaryCrossEntropyWithLogits.apply(x, y, w, pw, reduction)
 
 
 def _class_weight(weight, C, op):
     """Check a per-class weight: a tensor of shape (C,)."""
     _tensor(weight, op, "weight")
-    if weight._data.shape != (C,):
+    if array(weight).shape != (C,):
         raise RuntimeError(f"weight tensor should be defined either for all {C} classes "
                            f"or no classes but got weight tensor of shape: "
-                           f"{list(weight._data.shape)}")
+                           f"{list(array(weight).shape)}")
 
 
 def _class_target(input, target, weight, ignore_index, op):
@@ -425,8 +426,8 @@ def _class_target(input, target, weight, ignore_index, op):
     ``keep`` the mask of counted entries (None when none is ignored), ``wy`` the weight of
     each entry (None when all are 1) and ``denom`` the divisor of 'mean'."""
     x = input
-    xd = x._data
-    t = target._data
+    xd = array(x)
+    t = array(target)
     if t.dtype not in (np.int64, np.uint8):
         hint = ""
         if t.dtype.kind == "f":
@@ -440,7 +441,7 @@ def _class_target(input, target, weight, ignore_index, op):
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target "
                              f"size: {t.shape[0] if t.ndim else 0}")
         x = x.reshape(1, xd.shape[0])
-        xd = x._data
+        xd = array(x)
         t = t.reshape(1)
     else:
         n = xd.shape[0]
@@ -458,11 +459,11 @@ def _class_target(input, target, weight, ignore_index, op):
     w = None
     if weight is not None:
         _class_weight(weight, C, op)
-        if weight._data.dtype != xd.dtype:
+        if array(weight).dtype != xd.dtype:
             raise RuntimeError(f"expected scalar type {_type_word(xd)} but found "
-                               f"{_type_word(weight._data)} ({op}: weight and input must "
+                               f"{_type_word(array(weight))} ({op}: weight and input must "
                                "have the same dtype)")
-        w = weight._data
+        w = array(weight)
     y = t.astype(np.int64, copy=False)
     keep = None
     if y.size:
@@ -506,8 +507,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "nll_loss")
     _tensor(target, "nll_loss", "target")
-    if input._data.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input._data.ndim})")
+    if array(input).ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {array(input).ndim})")
     _float_input(input, "nll_loss")
     x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
                                                         "nll_loss")
@@ -527,7 +528,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             reduction == "mean" and size_average is None and reduce is None and \
             isinstance(input, Tensor) and isinstance(target, Tensor):
         # the everyday case: (N, C) float logits, (N,) int64 classes all in range
-        xd, t = input._data, target._data
+        xd, t = array(input), array(target)
         if xd.ndim == 2 and t.ndim == 1 and t.dtype == np.int64 and xd.dtype.kind == "f" \
                 and t.shape[0] == xd.shape[0] > 0 and 0 <= t.min() and t.max() < xd.shape[1]:
             return P.CrossEntropy.apply(input, t, None, None, None, 0.0, False, "mean",
@@ -535,14 +536,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction(size_average, reduce, reduction)
     _tensor(input, "cross_entropy")
     _tensor(target, "cross_entropy", "target")
-    xd = input._data
+    xd = array(input)
     if xd.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {xd.ndim})")
     _float_input(input, "cross_entropy")
     eps = float(label_smoothing)
     if not 0.0 <= eps <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {eps}")
-    if target._data.shape == xd.shape:
+    if array(target).shape == xd.shape:
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps)
     x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
                                                         "cross_entropy")
@@ -551,24 +552,24 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
-    t = target._data
+    t = array(target)
     if t.dtype.kind != "f":
         raise RuntimeError(f"Expected floating point type for target with class "
                            f"probabilities, got {_type_word(t)}")
     if ignore_index != -100:
         raise RuntimeError("ignore_index is not supported for floating point target")
     x, y = input, target
-    if t.dtype != input._data.dtype:
-        x, y = _promote(input, target, "cross_entropy")
-    unbatched = x._data.ndim == 1
+    if t.dtype != array(input).dtype:
+        x, y = promote(input, target, "cross_entropy")
+    unbatched = array(x).ndim == 1
     if unbatched:
         x, y = x.reshape(1, -1), y.reshape(1, -1)
-    C = x._data.shape[1]
+    C = array(x).shape[1]
     w = None
     if weight is not None:
         _class_weight(weight, C, "cross_entropy")
-        w = weight._data.astype(x._data.dtype, copy=False)
-    denom = x._data.size // C if C else 0
+        w = array(weight).astype(array(x).dtype, copy=False)
+    denom = array(x).size // C if C else 0
     out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)
     return _finish(out, reduction, unbatched)
 
@@ -581,7 +582,7 @@ def _check_qkv(query, key, value):
         if not isinstance(t, Tensor):
             raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be "
                             f"Tensor, not {type(t).__name__}")
-    q, k, v = query._data, key._data, value._data
+    q, k, v = array(query), array(key), array(value)
     if not q.dtype == k.dtype == v.dtype:
         raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got "
                            f"query.dtype: {_type_word(q)} key.dtype: {_type_word(k)} and "
@@ -606,7 +607,7 @@ def _check_qkv(query, key, value):
 def _repeat_heads(t, rep):
     """(..., Hk, S, E) -> (..., Hk·rep, S, E), each head repeated rep times in a row (as
     repeat_interleave along dim -3)."""
-    shape = t._data.shape
+    shape = array(t).shape
     t = t.unsqueeze(-3).expand(*shape[:-2], rep, *shape[-2:])
     return t.reshape(*shape[:-3], shape[-3] * rep, *shape[-2:])
 
@@ -616,10 +617,10 @@ def _mask_bias(attn_mask, dtype, op):
     float mask (a Tensor) and the numpy array of its entries, to find fully masked rows."""
     if not isinstance(attn_mask, Tensor):
         raise TypeError(f"{op}: attn_mask must be a Tensor, not {type(attn_mask).__name__}")
-    m = attn_mask._data
+    m = array(attn_mask)
     if m.dtype == np.bool_:
         bias = np.where(m, 0.0, -np.inf).astype(dtype)
-        return _make(bias), bias
+        return wrap(bias), bias
     if m.dtype.kind != "f":
         raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query "
                            f"dtype, but got attn_mask.dtype: {_type_word(m)} and  query.dtype: "
@@ -642,10 +643,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     """
     op = "scaled_dot_product_attention"
     _check_qkv(query, key, value)
-    q = query._data
-    L, S, E = q.shape[-2], key._data.shape[-2], q.shape[-1]
-    if enable_gqa and q.ndim >= 3 and key._data.ndim >= 3:
-        hq, hk, hv = q.shape[-3], key._data.shape[-3], value._data.shape[-3]
+    q = array(query)
+    L, S, E = q.shape[-2], array(key).shape[-2], q.shape[-1]
+    if enable_gqa and q.ndim >= 3 and array(key).ndim >= 3:
+        hq, hk, hv = q.shape[-3], array(key).shape[-3], array(value).shape[-3]
         if hq % hk or hq % hv:
             raise RuntimeError(f"{op}: with enable_gqa the number of query heads ({hq}) must "
                                f"be a multiple of the key ({hk}) and value ({hv}) heads")
@@ -661,15 +662,15 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                "be set when is_causal=True")
         # query i may see keys j <= i (lower triangle, aligned at the top left)
         bias = np.where(np.tri(L, S, dtype=bool), 0.0, -np.inf).astype(q.dtype)
-        scores = scores + _make(bias)        # every row sees key 0: none fully masked
+        scores = scores + wrap(bias)        # every row sees key 0: none fully masked
     elif attn_mask is not None:
         bias_t, bias = _mask_bias(attn_mask, q.dtype, op)
         try:
-            np.broadcast_shapes(bias.shape, scores._data.shape)
+            np.broadcast_shapes(bias.shape, array(scores).shape)
         except ValueError:
             raise RuntimeError(f"{op}: attn_mask of shape {list(bias.shape)} cannot be "
                                f"broadcast to the attention scores' shape "
-                               f"{list(scores._data.shape)} (..., L={L}, S={S})") from None
+                               f"{list(array(scores).shape)} (..., L={L}, S={S})") from None
         scores = scores + bias_t
         if bias.dtype == np.bool_:
             dead = ~bias.any(axis=-1)
@@ -679,7 +680,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dead is not None:
         # rows that may attend to nothing: softmax would give 0/0; make them 0 instead,
         # with a zero gradient (fill before the softmax so no NaN appears at all)
-        dead_t = _make(dead)
+        dead_t = wrap(dead)
         scores = scores.masked_fill(dead_t, 0.0)
         weights = scores.softmax(-1).masked_fill(dead_t, 0.0)
     else:

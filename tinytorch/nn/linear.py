@@ -1,6 +1,6 @@
 """Linear and Identity layers."""
 from .. import _dtype
-from ..tensor import empty
+from ..creation import empty
 from . import functional as F
 from . import init
 from .module import Module

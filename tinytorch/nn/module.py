@@ -28,6 +28,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import _dtype
+from .._api import array, mark_modified, wrap
 from ..autograd.grad_mode import no_grad
 from ..tensor import Size, Tensor
 from .parameter import Parameter
@@ -434,8 +435,9 @@ class Module:
                 if g.grad_fn is not None:
                     g.detach_()
                 else:
-                    g._requires_grad = False
-                g._data.fill(0)
+                    g.requires_grad_(False)
+                array(g).fill(0)
+                mark_modified(g)
 
     def apply(self, fn):
         """Call ``fn(m)`` on every child (recursively), then on self; returns self."""
@@ -451,15 +453,15 @@ class Module:
         Parameter objects are kept (an optimizer holding them stays valid)."""
         for m in self.modules():
             for p in m._parameters.values():
-                if p is None or (floating_only and p._data.dtype.kind != "f"):
+                if p is None or (floating_only and not p.is_floating_point()):
                     continue
-                p._data = fn(p._data)
+                p.data = wrap(fn(array(p)))
                 if p.grad is not None:
-                    p.grad._data = fn(p.grad._data)
+                    p.grad.data = wrap(fn(array(p.grad)))
             for k, b in m._buffers.items():
-                if b is None or (floating_only and b._data.dtype.kind != "f"):
+                if b is None or (floating_only and not b.is_floating_point()):
                     continue
-                b._data = fn(b._data)
+                b.data = wrap(fn(array(b)))
         return self
 
     def _cast(self, dt):
@@ -608,31 +610,31 @@ def _copy_into(t, value, key, assign):
     """Copy a checkpoint value into the module tensor ``t``; return an error message or
     None."""
     if isinstance(value, Tensor):
-        src = value._data
+        src = array(value)
     elif isinstance(value, np.ndarray):
         src = value
     else:
         return (f'While copying the parameter named "{key}", expected torch.Tensor or '
                 f"Tensor-like object from checkpoint but received {type(value)}")
     # torch's backward-compatibility rule: a 1-element vector fills a 0-d parameter
-    if t._data.ndim == 0 and src.ndim == 1 and src.shape[0] == 1:
+    if t.ndim == 0 and src.ndim == 1 and src.shape[0] == 1:
         src = src.reshape(())
-    if src.shape != t._data.shape:
+    if src.shape != t.shape:
         return (f"size mismatch for {key}: copying a param with shape {Size(src.shape)} from "
-                f"checkpoint, the shape in current model is {Size(t._data.shape)}.")
+                f"checkpoint, the shape in current model is {t.shape}.")
     with no_grad():
         if assign:
-            t._data = np.array(src, copy=True)
+            t.data = wrap(np.array(src, copy=True))
         else:
             try:
-                np.copyto(t._data, src, casting="unsafe")
+                np.copyto(array(t), src, casting="unsafe")
             except (TypeError, ValueError) as e:
                 return (f'While copying the parameter named "{key}", whose dimensions in the '
                         f"model are {_shape_of(t)} and whose dimensions in the checkpoint are "
                         f"{_shape_of(src)}, an exception occurred : ({e}).")
-        t._vc[0] += 1
+        mark_modified(t)
     return None
 
 
 def _shape_of(x):
-    return Size(np.shape(x._data if isinstance(x, Tensor) else x))
+    return x.shape if isinstance(x, Tensor) else Size(np.shape(x))

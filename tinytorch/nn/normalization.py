@@ -20,7 +20,9 @@ import numpy as np
 
 from .. import _dtype
 from ..functions import conv as P
-from ..tensor import Tensor, ones, tensor, zeros
+from .._api import array, mark_modified
+from ..creation import ones, tensor, zeros
+from ..tensor import Tensor
 from . import init
 from .conv import _word
 from .module import Module
@@ -36,20 +38,21 @@ def _check_param(t, name, n, x, op):
         return
     if not isinstance(t, Tensor):
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(t).__name__}")
-    if t._data.size != n:
-        raise RuntimeError(f"{name} should contain {n} elements not {t._data.size}")
-    if t._data.dtype != x.dtype:
+    if t.numel() != n:
+        raise RuntimeError(f"{name} should contain {n} elements not {t.numel()}")
+    if array(t).dtype != x.dtype:
         raise RuntimeError(f"mixed dtype (CPU): all inputs must share same datatype. ({op}: "
-                           f"input is {_word(x)}, {name} is {_word(t._data)})")
+                           f"input is {_word(x)}, {name} is {_word(array(t))})")
 
 
 def _float_input(input, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"{op}\" not implemented for '{_word(input._data)}'")
-    return input._data
+    x = array(input)
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"{op}\" not implemented for '{_word(x)}'")
+    return x
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
@@ -82,23 +85,23 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = np.square(x - mean).mean(axis=axes, keepdims=True)     # biased: divide by n
         m = float(momentum)
         if running_mean is not None:
-            rm = running_mean._data
+            rm = array(running_mean)
             rm *= 1 - m
             rm += m * mean.reshape(rm.shape)
-            running_mean._vc[0] += 1
+            mark_modified(running_mean)
         if running_var is not None:
-            rv = running_var._data
+            rv = array(running_var)
             rv *= 1 - m
             rv += (m * n / max(n - 1, 1)) * var.reshape(rv.shape)   # unbiased: divide by n-1
-            running_var._vc[0] += 1
+            mark_modified(running_var)
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean must be defined in evaluation mode")
-        mean = running_mean._data.reshape(pshape)
-        var = running_var._data.reshape(pshape)
+        mean = array(running_mean).reshape(pshape)
+        var = array(running_var).reshape(pshape)
     rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     return P.Normalize.apply(input, weight, bias, mean.astype(x.dtype, copy=False), rstd,
-                             axes, axes, pshape, bool(training))
+                             axes, axes, pshape, eps if training else None)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -121,14 +124,14 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
                            "containing at least one element, but got normalized_shape = []")
     for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and (not isinstance(t, Tensor) or t._data.shape != shape):
-            got = list(t._data.shape) if isinstance(t, Tensor) else type(t).__name__
+        if t is not None and (not isinstance(t, Tensor) or t.shape != shape):
+            got = list(t.shape) if isinstance(t, Tensor) else type(t).__name__
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
                                f"got {name} of shape {got} and normalized_shape = "
                                f"{list(shape)}")
-        if t is not None and t._data.dtype != x.dtype:
+        if t is not None and array(t).dtype != x.dtype:
             raise RuntimeError(f"mixed dtype (CPU): all inputs must share same datatype. "
-                               f"(layer_norm: input is {_word(x)}, {name} is {_word(t._data)})")
+                               f"(layer_norm: input is {_word(x)}, {name} is {_word(array(t))})")
     if x.ndim < k or x.shape[x.ndim - k:] != shape:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size"
@@ -138,7 +141,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     var = np.square(x - mean).mean(axis=axes, keepdims=True)
     rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     return P.LayerNormFunction.apply(input, weight, bias, mean, rstd, axes,
-                               tuple(range(x.ndim - k)), shape, True)
+                               tuple(range(x.ndim - k)), shape, eps)
 
 
 # --- modules ------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ class _BatchNorm(Module):
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
-            self.num_batches_tracked._data[...] = 0
+            init.zeros_(self.num_batches_tracked)
 
     def reset_parameters(self):
         self.reset_running_stats()
@@ -198,7 +201,7 @@ class _BatchNorm(Module):
         if not isinstance(input, Tensor):
             raise TypeError(f"{type(self).__name__}: expected a Tensor input, got "
                             f"{type(input).__name__}")
-        d = input._data.ndim
+        d = input.ndim
         if d not in self._dims:
             want = " or ".join(f"{k}D" for k in self._dims)
             raise ValueError(f"expected {want} input (got {d}D input)")
@@ -207,10 +210,11 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked._data[...] += 1
-            self.num_batches_tracked._vc[0] += 1
+            count = array(self.num_batches_tracked)
+            count += 1
+            mark_modified(self.num_batches_tracked)
             if self.momentum is None:
-                factor = 1.0 / float(self.num_batches_tracked._data)
+                factor = 1.0 / float(count)
         # batch statistics in training, and in eval when there are no running statistics
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         # the running statistics are passed only where they are used or updated

@@ -11,7 +11,8 @@ tinytorch.Size([4, 8, 14, 14])
 import numpy as np
 
 from ..functions import conv as P
-from ..tensor import Tensor, _make
+from .._api import array, wrap
+from ..tensor import Tensor
 from .conv import _is_int, _word
 from .module import Module
 
@@ -33,7 +34,7 @@ def _pool_input(input, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    x = input._data
+    x = array(input)
     if x.ndim not in (3, 4) or any(s == 0 for s in x.shape[-3:]):
         raise RuntimeError(f"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, "
                            f"but got input of size {list(x.shape)}")
@@ -94,17 +95,17 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     input plane, as torch's."""
     op = "max_pool2d"
     input, unbatched = _pool_input(input, op)
-    if input._data.dtype == np.bool_:
+    if array(input).dtype == np.bool_:
         raise RuntimeError("\"max_pool2d\" not implemented for 'Bool'")
     dilation = _pool_pair(dilation, "dilation", op)
-    kernel, stride, _, pads, out_hw = _pool_geometry(input._data.shape, kernel_size, stride,
+    kernel, stride, _, pads, out_hw = _pool_geometry(input.shape, kernel_size, stride,
                                                      padding, dilation, ceil_mode, op)
-    x = input._data
+    x = array(input)
     if x.dtype.kind != "f" and any(pads):
         # integers have no -inf: pad with the smallest value instead
-        input = _make(x.astype(np.float64))
+        input = wrap(x.astype(np.float64))
         out, idx = P.MaxPool2dFunction.apply(input, kernel, stride, pads, dilation, out_hw)
-        out = _make(out._data.astype(x.dtype))
+        out = wrap(array(out).astype(x.dtype))
     else:
         out, idx = P.MaxPool2dFunction.apply(input, kernel, stride, pads, dilation, out_hw)
     if unbatched:
@@ -151,7 +152,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     op = "avg_pool2d"
     input, unbatched = _pool_input(input, op)
-    x = input._data
+    x = array(input)
     if x.dtype == np.bool_:
         raise RuntimeError("\"avg_pool2d\" not implemented for 'Bool'")
     if divisor_override is not None and divisor_override == 0:
@@ -172,9 +173,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         out = P.AvgPool2dFunction.apply(input, kernel, stride, pads, out_hw, divisor)
     else:
         # integer pooling (no gradient): the sum divided with truncation, as torch does
-        s = P.AvgPool2dFunction.apply(_make(x.astype(np.float64)), kernel, stride, pads,
+        s = P.AvgPool2dFunction.apply(wrap(x.astype(np.float64)), kernel, stride, pads,
                                       out_hw, 1.0)
-        out = _make(np.trunc(s._data / divisor).astype(x.dtype))
+        out = wrap(np.trunc(array(s) / divisor).astype(x.dtype))
     return out.squeeze(0) if unbatched else out
 
 
@@ -218,7 +219,7 @@ def adaptive_avg_pool2d(input, output_size):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    x = input._data
+    x = array(input)
     if x.ndim not in (3, 4):
         raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got {list(x.shape)}")
     for d in range(x.ndim - 3 + 1, x.ndim):
@@ -234,9 +235,9 @@ def adaptive_avg_pool2d(input, output_size):
         return input.mean(dim=(-2, -1), keepdim=True)
     out = input
     if oh != h:
-        out = _make(_adaptive_matrix(h, oh, x.dtype)).matmul(out)
+        out = wrap(_adaptive_matrix(h, oh, x.dtype)).matmul(out)
     if ow != w:
-        out = out.matmul(_make(_adaptive_matrix(w, ow, x.dtype).T))
+        out = out.matmul(wrap(_adaptive_matrix(w, ow, x.dtype).T))
     return out
 
 

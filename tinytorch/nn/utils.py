@@ -8,7 +8,9 @@ import math
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor, _make, cat
+from .._api import array, mark_modified, wrap
+from .._ops import cat
+from ..tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
            "parameters_to_vector", "vector_to_parameters"]
@@ -41,16 +43,16 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     tensors = _as_list(tensors)
     p = float(norm_type)
     if not tensors:
-        return _make(np.zeros((), np.float32))
-    dt = tensors[0]._data.dtype
-    norms = np.array([_vector_norm(t._data, p) for t in tensors], dtype=dt)
+        return wrap(np.zeros((), np.float32))
+    dt = array(tensors[0]).dtype
+    norms = np.array([_vector_norm(array(t), p) for t in tensors], dtype=dt)
     total = np.asarray(_vector_norm(norms, p), dtype=dt)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {p} for gradients from `parameters` is "
                            "non-finite, so it cannot be clipped. To disable this error and "
                            "scale the gradients by the non-finite norm anyway, set "
                            "`error_if_nonfinite=False`")
-    return _make(total)
+    return wrap(total)
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
@@ -58,14 +60,15 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
-    total = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    total = array(total_norm) if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     # computed in the norm's dtype, as torch does
     coef = np.asarray(max_norm, total.dtype) / (total + np.asarray(1e-6, total.dtype))
     coef = np.minimum(coef, np.asarray(1.0, total.dtype))
     with no_grad(), np.errstate(invalid="ignore"):   # a non-finite norm gives nan, as torch
         for g in grads:
-            np.multiply(g._data, coef.astype(g._data.dtype), out=g._data)
-            g._vc[0] += 1
+            a = array(g)
+            np.multiply(a, coef.astype(a.dtype), out=a)
+            mark_modified(g)
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
@@ -87,8 +90,9 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:
-                np.clip(p.grad._data, -c, c, out=p.grad._data)
-                p.grad._vc[0] += 1
+                g = array(p.grad)
+                np.clip(g, -c, c, out=g)
+                mark_modified(p.grad)
 
 
 def parameters_to_vector(parameters):
@@ -102,13 +106,13 @@ def vector_to_parameters(vec, parameters):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     params = list(parameters)
     n = sum(p.numel() for p in params)
-    if vec._data.ndim != 1 or vec._data.shape[0] != n:
+    if vec.ndim != 1 or vec.shape[0] != n:
         raise RuntimeError(f"vector_to_parameters: expected a vector of {n} elements, got "
-                           f"shape {list(vec._data.shape)}")
+                           f"shape {list(vec.shape)}")
     k = 0
     with no_grad():
         for p in params:
             m = p.numel()
-            np.copyto(p._data, vec._data[k:k + m].reshape(p._data.shape), casting="unsafe")
-            p._vc[0] += 1
+            np.copyto(array(p), array(vec)[k:k + m].reshape(p.shape), casting="unsafe")
+            mark_modified(p)
             k += m

@@ -34,7 +34,9 @@ import numpy as np
 from .. import _dtype
 from ..random import _gen
 from .._api import array, wrap
-from ..tensor import Tensor, as_tensor, stack, tensor
+from .._ops import stack
+from ..creation import as_tensor, tensor
+from ..tensor import Tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split", "Sampler", "SequentialSampler", "RandomSampler",
