@@ -19,7 +19,7 @@ from ._promotion import as_operand, cast, index_key
 from .autograd.function import TensorBase, _make
 from .autograd.grad_mode import STATE
 from .autograd.views import (bump_version, mark_view_current, new_counter, record_view,
-                             share_version, view_is_current)
+                             view_is_current)
 from .functions import elementwise as E
 from .functions import index as I
 
@@ -34,14 +34,12 @@ def view_of(base, out, fn=None, check=False, multi=False):
     modify in place."""
     if check and not np.may_share_memory(out._data, base._data):
         return out
-    share_version(out, base)
-    if fn is not None:
-        root = base._view
-        if root is None:
-            record_view(out, base, fn, multi)
-        else:
-            prev = root.fn
-            record_view(out, root.root, lambda a: fn(prev(a)), multi)
+    outer = base._view
+    if fn is None or outer is None:
+        record_view(out, base, base, fn, multi)
+    else:
+        prev = outer.fn
+        record_view(out, base, outer.root, lambda a: fn(prev(a)), multi)
     return out
 
 
@@ -110,30 +108,31 @@ def inplace(t, compute, op):
     ``t`` is a view, its root tensor's history is rewritten too (CopySlices), so that
     gradients through the root see the change."""
     grad_mode = STATE.enabled
-    if grad_mode:
-        _check_target(t, op)
     view = t._view
+    if grad_mode and (t._requires_grad or view is not None):
+        _check_target(t, op)
     if view is not None:
         refresh_view(t)
     out = compute()
-    data = out._data
-    _check_result(t._data, data, op)
+    data, arr = out._data, t._data
+    if data.shape != arr.shape or data.dtype is not arr.dtype or not arr.flags.writeable:
+        _check_result(arr, data, op)
     node = out.grad_fn
     if node is not None and node._saved is not None:
-        _keep_saved_self(node, t._data)
+        _keep_saved_self(node, arr)
     if view is not None and grad_mode and (out._requires_grad or view.root._requires_grad):
         # the root becomes "root with this region replaced by out", which writes the new
         # values; then t is a fresh view of that root
         root = view.root
-        if data.dtype != t._data.dtype:
-            out = cast(out, t._data.dtype)
+        if data.dtype != arr.dtype:
+            out = cast(out, arr.dtype)
         new_root = I.CopySlices.apply(root, out, view.fn)
         bump_version(t)
         root.grad_fn, root._output_nr = new_root.grad_fn, 0
         root._requires_grad = True
         refresh_view(t)
         return t
-    np.copyto(t._data, data, casting="unsafe")
+    np.copyto(arr, data, casting="unsafe")
     bump_version(t)
     if node is not None:
         t.grad_fn = node

@@ -28,8 +28,12 @@ __all__ = ["matmul", "where", "maximum", "minimum", "cat", "concat", "concatenat
 
 def matmul(a, b):
     """Matrix product with torch's rules (1-D operands, broadcast batch dims)."""
-    check_matmul(a, b)
+    if not (isinstance(a, TensorBase) and isinstance(b, TensorBase)):
+        check_matmul(a, b)  # raises torch's error
     x, y = a._data, b._data
+    if not (x.ndim and y.ndim and x.dtype == y.dtype
+            and x.shape[-1] == y.shape[0 if y.ndim == 1 else -2]):
+        check_matmul(a, b)  # raises torch's error
     fn = L.Matmul
     if y.ndim == 1 and x.ndim <= 2:
         fn = L.Dot if x.ndim == 1 else L.Mv

@@ -6,7 +6,7 @@ CopySlices), and when the root changes, the view's history is rebuilt from the r
 that a view keeps a ``ViewInfo``.
 
 Below it, the small helpers through which the rest of tinytorch reads and moves version
-counters (``version``, ``bump_version``, ``share_version``, ...), so that the counter's
+counters (``bump_version``, ``share_version``, ``record_view``, ...), so that the counter's
 representation is known here and in function.py only.
 """
 
@@ -37,11 +37,6 @@ def new_counter(value=0):
     return [value]
 
 
-def version(t):
-    """How many in-place changes ``t``'s memory has seen."""
-    return t._vc[0]
-
-
 def bump_version(t):
     """Count one in-place change of ``t``'s memory (every tensor sharing it sees it)."""
     t._vc[0] += 1
@@ -52,9 +47,12 @@ def share_version(dst, src):
     dst._vc = src._vc
 
 
-def record_view(out, root, fn, multi_output=False):
-    """Remember that ``out`` is ``fn(root)`` (see ViewInfo), as of the current version."""
-    out._view = ViewInfo(root, fn, out._vc[0], multi_output)
+def record_view(out, base, root=None, fn=None, multi_output=False):
+    """Make ``out`` a view of ``base``: it shares base's version counter and, given ``fn``,
+    remembers that it is ``fn(root)`` (see ViewInfo), as of the current version."""
+    vc = out._vc = base._vc
+    if fn is not None:
+        out._view = ViewInfo(root, fn, vc[0], multi_output)
 
 
 def view_is_current(t):

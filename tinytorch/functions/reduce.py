@@ -13,7 +13,7 @@ def _restore(g, shape, axes, keepdim):
         return g
     if axes is None:
         return g.reshape((1,) * len(shape))
-    # a reshape, not np.expand_dims: the same for arrays and Tensors, and cheaper
+    # a reshape: cheaper than np.expand_dims, and Tensors take it as well
     return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
