@@ -146,9 +146,15 @@ class BackwardNode:
                 raise RuntimeError(_FREED_MSG)
             return ()
         metas = self._saved_meta
-        for s, ref in zip(saved, metas):
-            if ref is not None and ref.counter[0] != ref.version:
-                _check_version(self, ref, s)
+        for k, (s, ref) in enumerate(zip(saved, metas)):
+            if ref is not None:
+                if ref.counter[0] != ref.version:
+                    _check_version(self, ref, s)
+                p = ref.producer
+                if isinstance(p, TensorBase) and p._data is not s:
+                    # a leaf whose storage was swapped (``x.data = y``) since forward: as
+                    # in torch, backward sees the leaf as it is now
+                    saved = saved[:k] + (p._data,) + saved[k + 1:]
         if self._tensor_mode:
             return tuple(self._unpack(s, ref) for s, ref in zip(saved, metas))
         if self._raw:
