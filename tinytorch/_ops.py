@@ -2,7 +2,8 @@
 ``maximum``, ...) and the composites behind Tensor methods that take more than a line or two
 (``clamp``, ``masked_fill``, ``norm``, ``split``, max/min over a dim, ...).  Each checks its
 arguments (_checks.py), promotes its operands (_promotion.py) and calls Functions
-(functions/)."""
+(functions/).  At the end, the makers of the Tensor methods that form families (exp, log, ...;
+the comparisons; float(), long(), ...), which tensor.py lists in its method table."""
 import builtins
 
 import numpy as np
@@ -298,7 +299,7 @@ def flatten(t, start_dim=0, end_dim=-1):
 
 # --- makers of Tensor methods that differ only in the Function or ufunc they call -------
 def _method(fn, name, doc):
-    fn.__name__ = fn.__qualname__ = name
+    fn.__name__, fn.__qualname__ = name, f"Tensor.{name}"
     fn.__doc__ = doc
     return fn
 

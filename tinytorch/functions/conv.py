@@ -28,6 +28,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.function import Primitive
+from .nn import cached
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -180,6 +181,8 @@ class Conv2dFunction(Primitive):
         if need:
             ctx.save_for_backward(w if need[0] else None, x if need[1] else None)
             ctx.geom = (x.shape, (kh, kw), stride, pads, dilation, (ho, wo), groups)
+            if need[1]:
+                ctx.cache = cols
         return out
 
     @staticmethod
@@ -198,7 +201,10 @@ class Conv2dFunction(Primitive):
             dcols = np.matmul(wt, gm).reshape(n, xshape[1], kernel[0], kernel[1], *out_hw)
             gx = Col2Im.call(dcols, xshape, kernel, stride, pads, dilation, out_hw)
         if need[1]:
-            c4 = Im2Col.call(x, kernel, stride, pads, dilation, out_hw).reshape(n, groups, k, L)
+            cols = cached(ctx, x)       # forward's im2col: benchmarks/cnn.py XXX
+            if cols is None:
+                cols = Im2Col.call(x, kernel, stride, pads, dilation, out_hw)
+            c4 = cols.reshape(n, groups, k, L)
             if groups == 1 and n * o * k > _BATCHED_WGRAD_LIMIT:
                 # one (O, N·L) @ (N·L, K) product, as np.tensordot would do it
                 gw = np.matmul(np.transpose(gm, (1, 2, 0, 3)).reshape(o, n * L),
@@ -373,7 +379,7 @@ class Normalize(Primitive):
         mean, rstd, axes, param_axes, pshape, eps = ctx.stats
         need = ctx.needs_input_grad
         if eps is not None:
-            mean, rstd = _batch_stats(x, axes, eps)
+            mean, rstd = _batch_stats(x, axes, eps)      # functions of x (see the docstring)
         xhat = (x - mean) * rstd
         gx = gw = gb = None
         if need[0]:
