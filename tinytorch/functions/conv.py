@@ -367,10 +367,10 @@ class Normalize(Primitive):
             out = xhat.copy()
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w)
-            # fixed statistics are constants (copied: a running mean may change in place
-            # before backward); batch statistics are recomputed from x in backward
-            fixed = (mean.copy(), rstd) if eps is None else (None, None)
-            ctx.stats = fixed + (axes, param_axes, pshape, eps)
+            # (copied: a running mean may change in place before backward)
+            ctx.stats = (mean.copy() if eps is None else mean, rstd, axes, param_axes,
+                         pshape, eps)
+            ctx.cache = xhat
         return out
 
     @staticmethod
@@ -378,9 +378,11 @@ class Normalize(Primitive):
         x, w = ctx.saved_tensors
         mean, rstd, axes, param_axes, pshape, eps = ctx.stats
         need = ctx.needs_input_grad
-        if eps is not None:
-            mean, rstd = _batch_stats(x, axes, eps)      # functions of x (see the docstring)
-        xhat = (x - mean) * rstd
+        xhat = cached(ctx, x)       # forward's x̂ (and r): benchmarks/cnn.py XXX
+        if xhat is None:
+            if eps is not None:
+                mean, rstd = _batch_stats(x, axes, eps)      # functions of x
+            xhat = (x - mean) * rstd
         gx = gw = gb = None
         if need[0]:
             gh = g * w.reshape(pshape) if w is not None else g
