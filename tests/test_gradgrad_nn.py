@@ -83,6 +83,8 @@ CASES = {
                 [U(2, 3, lo=1.2, hi=2.0)]),
     "smooth_l1_loss": (lambda L, x, y: F(L).smooth_l1_loss(x, y, beta=0.5, reduction="none")
                        * x, [U(2, 3, lo=-1.0, hi=1.0), U(2, 3, lo=-0.05, hi=0.05)]),
+    "smooth_l1_loss beta 0": (lambda L, x, y: F(L).smooth_l1_loss(x * x, y, beta=0.0),
+                              [U(2, 3, lo=1.2, hi=2.0), U(2, 3, lo=-0.5, hi=0.5)]),
     "huber_loss": (lambda L, x, y: F(L).huber_loss(x, y, delta=0.8, reduction="sum") * x.sum(),
                    [U(2, 3, lo=-1.5, hi=1.5), U(2, 3, lo=-0.05, hi=0.05)]),
     "binary_cross_entropy": (lambda L, x, y: F(L).binary_cross_entropy(
@@ -270,3 +272,20 @@ def test_first_order_gradients_have_no_history():
     gx, gw = tinytorch.autograd.grad(F(tinytorch).gelu(y).sum(), (x, w))
     assert gx.grad_fn is None and gw.grad_fn is None
     assert not gx.requires_grad and not gw.requires_grad
+
+
+@pytest.mark.parametrize("name", ["conv2d groups", "batch_norm train", "layer_norm",
+                                  "cross_entropy weight ignore smoothing"])
+def test_a_second_backward_recomputes_what_the_first_reused(name):
+    """A first-order backward reuses a value forward computed (cached on the node, dropped
+    after use, as saved tensors are); a second backward (retain_graph) recomputes it from
+    the saved input, to the same bits."""
+    fn = CASES[name][0]
+    xs = _leaves(_arrays(name))
+    out = fn(tinytorch, *xs)
+    v = tinytorch.tensor(np.random.default_rng(3).standard_normal(tuple(out.shape)))
+    first = [g.numpy().copy() for g in tinytorch.autograd.grad(out, xs, v, retain_graph=True)]
+    assert "cache" not in vars(out.grad_fn)
+    second = [g.numpy() for g in tinytorch.autograd.grad(out, xs, v)]
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)

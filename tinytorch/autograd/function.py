@@ -309,24 +309,25 @@ def _link_inputs(node, args, raw):
     """One pass over the inputs: what forward receives (arrays for a built-in) and, when the
     graph is recorded, for each input the edge backward follows, whether it needs a gradient
     and the shape/dtype the engine will check that gradient against."""
-    inputs = [a._data if raw and isinstance(a, TensorBase) else a for a in args]
-    if not STATE.enabled:
-        return inputs, False
-    edges = needs = None
+    inputs = list(args)
+    record = STATE.enabled
+    needs = None
     for i, a in enumerate(args):
-        if isinstance(a, TensorBase) and a._requires_grad:
+        if not isinstance(a, TensorBase):
+            continue
+        if record and a._requires_grad:
             if needs is None:
                 n = len(args)
                 edges, needs, metas = [None] * n, [False] * n, [None] * n
             if a._view is not None and a._view.version != a._vc[0]:
                 a._refresh_view()  # its memory changed in place: rebuild its history
-                if raw:
-                    inputs[i] = a._data
             fn = a.grad_fn
             edges[i] = (fn, a._output_nr) if fn is not None else (a, 0)
             needs[i] = True
             d = a._data
             metas[i] = (d.shape, d.dtype)
+        if raw:
+            inputs[i] = a._data
     if needs is None:
         return inputs, False
     node.needs_input_grad = tuple(needs)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..autograd.function import Primitive
 from .elementwise import Sigmoid, sigmoid_array
-from .reduce import LogSumExp, Softmax
+from .reduce import Softmax
 
 # --- erfc, for the exact GELU ------------------------------------------------------------
 # numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
@@ -460,8 +460,9 @@ class CrossEntropy(Primitive):
       class indices:  q = (1-ε)·w_y·onehot(y) + (ε/C)·w  (zero where y = ignore_index)
       probabilities:  q = w ⊙ ((1-ε)·t + ε/C)
     so dl/dx = p·Σ_c q_c - q  (p = softmax x)  and  dl/dt = -(1-ε)·w ⊙ log p.
-    Backward recomputes p (and log p) from x, through Softmax (LogSumExp): a p saved from
-    forward would be a constant to the second derivative.
+    Backward recomputes p (and log p) from x, through Softmax (``_log_softmax``): a p saved from
+    forward would be a constant to the second derivative (a first-order backward with class
+    indices reuses forward's p: see ``cached``).
 
     Arguments (checked by nn.functional.cross_entropy): ``y`` the int64 classes with ignored
     entries set to 0, or with ``probs`` the target probabilities shaped like x; ``w`` the
@@ -503,8 +504,9 @@ class CrossEntropy(Primitive):
                 loss = loss * wy
             ctx.save_for_backward(x, y)
             ctx.wy = wy
-            e /= s                               # softmax, reusing the exp buffer
-            ctx.cache = e
+            if ctx.needs_input_grad:
+                e /= s                           # softmax, reusing the exp buffer
+                ctx.cache = e
         ctx.probs, ctx.eps, ctx.keep, ctx.wb = probs, eps, keep, wb
         return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
 
@@ -522,15 +524,14 @@ class CrossEntropy(Primitive):
                     q = q * wb
                 gx = (Softmax.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
             if ctx.needs_input_grad[1]:
-                logp = x - LogSumExp.call(x, (1,), True)
-                gt = -(1 - eps) * logp * upb
+                gt = -(1 - eps) * _log_softmax(x) * upb
                 if wb is not None:
                     gt = gt * wb
             return gx, gt, None, None, None, None, None, None, None
         wy, keep = ctx.wy, ctx.keep
         C = x.shape[1]
         a = up if wy is None else up * wy        # weight of the one-hot part of q
-        p = cached(ctx, x)      # forward's softmax: benchmarks/mlp.py ~1 ms/epoch (5-10%)
+        p = cached(ctx, x)      # forward's softmax: benchmarks/mlp.py, epochs 5-10% faster
         if p is None:
             p = Softmax.call(x, 1)
         if eps:
@@ -546,6 +547,13 @@ class CrossEntropy(Primitive):
         # minus a at each element's class: a where on the one-hot mask, not a scatter
         gx = np.where(_one_hot(y, C), gx - _col(a), gx)
         return gx, None, None, None, None, None, None, None, None
+
+
+def _log_softmax(x):
+    """log p = x - lse(x) over dim 1, in forward's arithmetic (nan for a row holding +inf, as
+    torch); on Tensors the max is recorded too (its derivative cancels)."""
+    m = np.amax(x, axis=1, keepdims=True)
+    return x - (m + np.log(np.sum(np.exp(x - m), axis=1, keepdims=True)))
 
 
 def _gather(x, y):
