@@ -27,6 +27,7 @@ from ._ops import (bitwise_method, comparison_method, float_method, integer_divi
 from ._promotion import NUMBER, as_operand, binary, cast, floating, index_key
 from .autograd import engine
 from .autograd.function import TensorBase, _make
+from .autograd.views import swap_storage
 from .autograd.hooks import register_hook, retain_grad, retains_grad
 from .autograd.grad_mode import STATE
 from .creation import constructor_array, full, ones, tensor, zeros
@@ -175,7 +176,8 @@ class Tensor(TensorBase):
     def data(self, other):
         if not isinstance(other, Tensor):
             raise TypeError(f"data must be a Tensor, got {type(other).__name__}")
-        self._data = other._data
+        if other._data is not self._data:
+            swap_storage(self, other._data)
 
     def detach(self):
         t = _make(self._data)

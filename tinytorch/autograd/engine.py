@@ -217,13 +217,30 @@ def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
                 # hooks then see the total gradient, as torch's AccumulateGrad does)
                 entry = leaves.get(id(nxt))
                 if entry is None:
-                    leaves[id(nxt)] = [nxt, g, False]
+                    leaves[id(nxt)] = [nxt, g, node._raw and _fresh(g, in_grads, out_grads)]
                 else:
                     entry[1] = entry[1] + g
                     entry[2] = True  # a fresh array, nobody else holds it
     for t, g, owned in leaves.values():
         _deliver_leaf(t, g, capture, results, accumulate, owned)
     return results
+
+
+def _fresh(g, in_grads, out_grads):
+    """Speed shortcut (benchmarks/mlp.py: NN % per training step): a gradient array that a
+    built-in's backward has just made can become a leaf's ``.grad`` without a copy.  It must
+    own its memory and be handed to this input only: not a view, not the node's incoming
+    gradient passed through (Add, Clone), not one array returned for two inputs."""
+    if type(g) is not np.ndarray or g.base is not None:
+        return False
+    uses = 0
+    for x in in_grads:
+        if x is g:
+            uses += 1
+    for x in out_grads:
+        if x is g:
+            return False
+    return uses == 1
 
 
 def _n_outputs(node):

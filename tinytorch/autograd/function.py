@@ -80,11 +80,14 @@ def _saved_version(t):
     return tuple.__new__(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
 
 
-def _check_version(node, ref, arr):
-    if ref.counter[0] == ref.version:
-        return
-    from .._dtype import FROM_NP
+def _changed_since_saved(node, ref, arr, saved):
+    """A saved tensor's version moved on.  A leaf whose storage was swapped (``x.data = y``)
+    is read as it is now, as in torch: ``saved`` comes back with the new array.  A tensor
+    modified in place is an error."""
     p = ref.producer
+    if isinstance(p, TensorBase) and p._data is not arr:
+        return tuple(p._data if s is arr else s for s in saved)
+    from .._dtype import FROM_NP
     if p is SELF:
         who = f"output {ref.output_nr} of {type(node).__name__}"
     elif isinstance(p, BackwardNode):
@@ -146,15 +149,9 @@ class BackwardNode:
                 raise RuntimeError(_FREED_MSG)
             return ()
         metas = self._saved_meta
-        for k, (s, ref) in enumerate(zip(saved, metas)):
-            if ref is not None:
-                if ref.counter[0] != ref.version:
-                    _check_version(self, ref, s)
-                p = ref.producer
-                if isinstance(p, TensorBase) and p._data is not s:
-                    # a leaf whose storage was swapped (``x.data = y``) since forward: as
-                    # in torch, backward sees the leaf as it is now
-                    saved = saved[:k] + (p._data,) + saved[k + 1:]
+        for s, ref in zip(saved, metas):
+            if ref is not None and ref.counter[0] != ref.version:
+                saved = _changed_since_saved(self, ref, s, saved)
         if self._tensor_mode:
             return tuple(self._unpack(s, ref) for s, ref in zip(saved, metas))
         if self._raw:

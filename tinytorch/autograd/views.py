@@ -63,3 +63,13 @@ def view_is_current(t):
 def mark_view_current(t):
     """The view ``t``'s history is up to date with its memory's current version."""
     t._view.version = t._vc[0]
+
+
+def swap_storage(t, array):
+    """``t.data = other``: ``t`` takes ``array`` as its memory, at the same version (as in
+    torch).  The old storage's counter moves on by one, so a backward that saved ``t``
+    notices, and reads ``t`` as it is now (``function._changed_since_saved``)."""
+    old = t._vc
+    t._data = array
+    t._vc = [old[0]]
+    old[0] += 1
