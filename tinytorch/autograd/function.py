@@ -72,12 +72,7 @@ def _make(data):
 # grad_fn, the leaf tensor itself, SELF (an output of this very node) or None (no grad).
 SavedVersion = namedtuple("SavedVersion", "counter version producer output_nr")
 SELF = "self"
-
-
-def _saved_version(t):
-    fn = t.grad_fn
-    producer = fn if fn is not None else (t if t._requires_grad else None)
-    return tuple.__new__(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
+_record = tuple.__new__  # SavedVersion from a tuple, without namedtuple's keyword handling
 
 
 def _changed_since_saved(node, ref, arr, saved):
@@ -198,27 +193,26 @@ class BackwardNode:
         output, the version it had and where it came from (see SavedVersion)."""
         saved, metas = [], []
         for x in self._to_save:
-            meta = None
-            if isinstance(x, TensorBase):
+            ref = None
+            t = x if isinstance(x, TensorBase) else None
+            arr = x if t is None else x._data
+            if t is not None or type(x) is np.ndarray:
                 for k, o in enumerate(outs):
-                    if o is x:
-                        meta = tuple.__new__(SavedVersion, (o._vc, o._vc[0], SELF, k))
+                    if o is x or o._data is x:
+                        ref = _record(SavedVersion, (o._vc, o._vc[0], SELF, k))
                         break
                 else:
-                    meta = _saved_version(x)
-                x = x._data
-            elif type(x) is np.ndarray:
-                for k, o in enumerate(outs):
-                    if o._data is x:
-                        meta = tuple.__new__(SavedVersion, (o._vc, o._vc[0], SELF, k))
-                        break
-                else:
-                    for t in args:
-                        if isinstance(t, TensorBase) and t._data is x:
-                            meta = _saved_version(t)
-                            break
-            saved.append(x)
-            metas.append(meta)
+                    if t is None:
+                        for a in args:
+                            if isinstance(a, TensorBase) and a._data is x:
+                                t = a
+                                break
+                    if t is not None:
+                        fn = t.grad_fn
+                        producer = fn if fn is not None else (t if t._requires_grad else None)
+                        ref = _record(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
+            saved.append(arr)
+            metas.append(ref)
         self._to_save = ()
         self._saved = tuple(saved)
         self._saved_meta = tuple(metas)
@@ -306,31 +300,33 @@ def _link_inputs(node, args, raw):
     """One pass over the inputs: what forward receives (arrays for a built-in) and, when the
     graph is recorded, for each input the edge backward follows, whether it needs a gradient
     and the shape/dtype the engine will check that gradient against."""
-    inputs = list(args)
+    inputs, edges, needs, metas = [], [], [], []
+    track = False
     record = STATE.enabled
-    needs = None
-    for i, a in enumerate(args):
-        if not isinstance(a, TensorBase):
-            continue
-        if record and a._requires_grad:
-            if needs is None:
-                n = len(args)
-                edges, needs, metas = [None] * n, [False] * n, [None] * n
-            if a._view is not None and a._view.version != a._vc[0]:
-                a._refresh_view()  # its memory changed in place: rebuild its history
-            fn = a.grad_fn
-            edges[i] = (fn, a._output_nr) if fn is not None else (a, 0)
-            needs[i] = True
-            d = a._data
-            metas[i] = (d.shape, d.dtype)
-        if raw:
-            inputs[i] = a._data
-    if needs is None:
-        return inputs, False
-    node.needs_input_grad = tuple(needs)
-    node.next_functions = tuple(edges)
-    node._in_meta = tuple(metas)
-    return inputs, True
+    for a in args:
+        if isinstance(a, TensorBase):
+            if record and a._requires_grad:
+                if a._view is not None and a._view.version != a._vc[0]:
+                    a._refresh_view()  # its memory changed in place: rebuild its history
+                track = True
+                fn = a.grad_fn
+                edges.append((fn, a._output_nr) if fn is not None else (a, 0))
+                needs.append(True)
+                d = a._data
+                metas.append((d.shape, d.dtype))
+                inputs.append(d if raw else a)
+                continue
+            inputs.append(a._data if raw else a)
+        else:
+            inputs.append(a)
+        edges.append(None)
+        needs.append(False)
+        metas.append(None)
+    if track:
+        node.needs_input_grad = tuple(needs)
+        node.next_functions = tuple(edges)
+        node._in_meta = tuple(metas)
+    return inputs, track
 
 
 def _not_float(cls, dtype):

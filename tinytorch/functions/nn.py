@@ -516,7 +516,7 @@ class CrossEntropy(Primitive):
         up = _class_upstream(ctx, g)             # per element: shape (N, d...) or ()
         eps, wb = ctx.eps, ctx.wb
         if ctx.probs:
-            upb = np.expand_dims(up, 1) if np.ndim(up) else up
+            upb = _col(up)
             gx = gt = None
             if ctx.needs_input_grad[0]:
                 q = y if eps == 0 else y * (1 - eps) + eps / x.shape[1]
@@ -572,7 +572,7 @@ def _one_hot(y, C):
 
 def _col(v):
     """Per-element values (N, d...) -> (N, 1, d...) to broadcast over the class dim."""
-    return np.expand_dims(v, 1) if np.ndim(v) else v
+    return v[:, None] if getattr(v, "ndim", 0) else v
 
 
 def _class_upstream(ctx, g):
