@@ -75,6 +75,22 @@ SELF = "self"
 _record = tuple.__new__  # SavedVersion from a tuple, without namedtuple's keyword handling
 
 
+def _input_ref(t):
+    """The SavedVersion of a saved input ``t``: its history is its grad_fn, or itself for a
+    leaf that requires grad."""
+    fn = t.grad_fn
+    producer = fn if fn is not None else (t if t._requires_grad else None)
+    return _record(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
+
+
+def _output_ref(x, outs):
+    """The SavedVersion of ``x`` if it is (the array of) output k of this node, else None."""
+    for k, o in enumerate(outs):
+        if o is x or o._data is x:
+            return _record(SavedVersion, (o._vc, o._vc[0], SELF, k))
+    return None
+
+
 def _changed_since_saved(node, ref, arr, saved):
     """A saved tensor's version moved on.  A leaf whose storage was swapped (``x.data = y``)
     is read as it is now, as in torch: ``saved`` comes back with the new array.  A tensor
@@ -194,24 +210,17 @@ class BackwardNode:
         saved, metas = [], []
         for x in self._to_save:
             ref = None
-            t = x if isinstance(x, TensorBase) else None
-            arr = x if t is None else x._data
-            if t is not None or type(x) is np.ndarray:
-                for k, o in enumerate(outs):
-                    if o is x or o._data is x:
-                        ref = _record(SavedVersion, (o._vc, o._vc[0], SELF, k))
+            if type(x) is np.ndarray:  # a built-in saves arrays: an input's, or an output's
+                for a in args:
+                    if isinstance(a, TensorBase) and a._data is x:
+                        ref = _input_ref(a)
                         break
                 else:
-                    if t is None:
-                        for a in args:
-                            if isinstance(a, TensorBase) and a._data is x:
-                                t = a
-                                break
-                    if t is not None:
-                        fn = t.grad_fn
-                        producer = fn if fn is not None else (t if t._requires_grad else None)
-                        ref = _record(SavedVersion, (t._vc, t._vc[0], producer, t._output_nr))
-            saved.append(arr)
+                    ref = _output_ref(x, outs)
+            elif isinstance(x, TensorBase):  # a user Function saves tensors
+                ref = _output_ref(x, outs) or _input_ref(x)
+                x = x._data
+            saved.append(x)
             metas.append(ref)
         self._to_save = ()
         self._saved = tuple(saved)
