@@ -247,14 +247,14 @@ class BackwardNode:
         results are unwrapped).  With ``create_graph`` both get Tensors, the saved values come
         back as Tensors with their history, and what backward computes is recorded."""
         fn = self._fn
-        if create_graph:
+        if self._raw and not create_graph:
+            out = fn.backward(self, *grads)
+        elif create_graph:
             self._tensor_mode = True
             try:
                 out = fn.backward(self, *grads)
             finally:
                 self._tensor_mode = False
-        elif self._raw:
-            out = fn.backward(self, *grads)
         else:
             out = fn.backward(self, *(None if g is None else _make(g) for g in grads))
         if type(out) is not tuple:
