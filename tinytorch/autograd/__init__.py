@@ -8,7 +8,8 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .grad_mode import STATE as _STATE
 
-__all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "detect_anomaly",
+__all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError",
+           "detect_anomaly",
            "set_detect_anomaly", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "trace_backward", "once_differentiable", "BackwardNode",
            "functional"]
