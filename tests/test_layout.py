@@ -139,3 +139,14 @@ def test_no_reach_ins_outside_the_core(pattern, what):
     for rel, text in _outside_core():
         hits = [i + 1 for i, line in enumerate(text.splitlines()) if re.search(pattern, line)]
         assert not hits, f"{rel} uses {what} on lines {hits}"
+
+
+def test_primitives_and_modules_have_names_that_tell_them_apart():
+    import inspect
+
+    import tinytorch.nn as nn
+    modules = {name.lower() for name, obj in vars(nn).items() if inspect.isclass(obj)}
+    for info in pkgutil.walk_packages([str(ROOT / "functions")], "tinytorch.functions."):
+        for name, obj in vars(importlib.import_module(info.name)).items():
+            if inspect.isclass(obj) and issubclass(obj, tinytorch.autograd.Function):
+                assert name.lower() not in modules, f"{info.name}.{name} reads as nn.{name}"

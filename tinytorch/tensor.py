@@ -426,7 +426,7 @@ class Tensor(TensorBase):
     log1p, sqrt = float_method(E.Log1p, "log1p"), float_method(E.Sqrt, "sqrt")
     rsqrt = float_method(E.Rsqrt, "rsqrt")
     sin, cos = float_method(E.Sin, "sin"), float_method(E.Cos, "cos")
-    tanh, sigmoid = float_method(E.Tanh, "tanh"), float_method(E.Sigmoid, "sigmoid")
+    tanh, sigmoid = float_method(E.TanhFunction, "tanh"), float_method(E.SigmoidFunction, "sigmoid")
 
     def abs(self):
         if self._data.dtype == np.bool_:
@@ -441,7 +441,7 @@ class Tensor(TensorBase):
     def relu(self):
         if self._data.dtype.kind == "b":
             raise RuntimeError("relu: Boolean inputs not supported for relu")
-        return E.Relu.apply(self)
+        return E.ReluFunction.apply(self)
 
     def square(self):
         return self ** 2
@@ -505,12 +505,12 @@ class Tensor(TensorBase):
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
         check_float_kernel(x, "softmax_lastdim_kernel_impl")
-        return R.Softmax.apply(x, dim_arg(dim, self._data.ndim, "softmax"))
+        return R.SoftmaxFunction.apply(x, dim_arg(dim, self._data.ndim, "softmax"))
 
     def log_softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
         check_float_kernel(x, "log_softmax_lastdim_kernel_impl")
-        return R.LogSoftmax.apply(x, dim_arg(dim, self._data.ndim, "log_softmax"))
+        return R.LogSoftmaxFunction.apply(x, dim_arg(dim, self._data.ndim, "log_softmax"))
 
     def norm(self, p=2, dim=None, keepdim=False):
         return _ops.norm(self, p, dim, keepdim, dims_arg(dim, self._data.ndim, "norm"))

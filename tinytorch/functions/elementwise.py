@@ -422,7 +422,7 @@ class Cos(Primitive):
         return -g * np.sin(x)
 
 
-class Tanh(Primitive):
+class TanhFunction(Primitive):
     """z = tanh x;  dz/dx = 1 - tanh² x = 1 - z²"""
 
     backward_name = "TanhBackward0"
@@ -445,7 +445,7 @@ def sigmoid_array(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-class Sigmoid(Primitive):
+class SigmoidFunction(Primitive):
     """z = σ(x) = 1/(1 + e^-x);  dz/dx = σ(x)(1 - σ(x)) = z(1 - z)"""
 
     backward_name = "SigmoidBackward0"
@@ -462,7 +462,7 @@ class Sigmoid(Primitive):
         return g * out * (1 - out)
 
 
-class Relu(Primitive):
+class ReluFunction(Primitive):
     """z = max(x, 0);  dz/dx = 1 if x > 0 else 0  (0 at x = 0, as torch)"""
 
     backward_name = "ReluBackward0"

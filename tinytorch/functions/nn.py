@@ -15,8 +15,8 @@ import math
 import numpy as np
 
 from ..autograd.function import Primitive
-from .elementwise import Sigmoid, sigmoid_array
-from .reduce import Softmax
+from .elementwise import SigmoidFunction, sigmoid_array
+from .reduce import SoftmaxFunction
 
 # --- erfc, for the exact GELU ------------------------------------------------------------
 # numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
@@ -102,7 +102,7 @@ class LinearFunction(Primitive):
 
 # --- activations --------------------------------------------------------------------------
 
-class LeakyRelu(Primitive):
+class LeakyReluFunction(Primitive):
     """y = x if x > 0 else s·x;  dy/dx = 1 if x > 0 else s"""
 
     backward_name = "LeakyReluBackward0"
@@ -126,7 +126,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
-class Gelu(Primitive):
+class GeluFunction(Primitive):
     """Exact: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2;  dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π)
 
     tanh: y = x/2·(1 + tanh u), u = √(2/π)(x + 0.044715x³);
@@ -182,7 +182,7 @@ class GeluBackward(Primitive):
         return gg_g, gx
 
 
-class Silu(Primitive):
+class SiluFunction(Primitive):
     """y = x·σ(x);  dy/dx = σ(x)·(1 + x·(1 - σ(x)))"""
 
     backward_name = "SiluBackward0"
@@ -195,7 +195,7 @@ class Silu(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        s = Sigmoid.call(x)
+        s = SigmoidFunction.call(x)
         return g * (s * (1 + x * (1 - s)))
 
 
@@ -217,10 +217,10 @@ class SoftplusFunction(Primitive):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         bx = x * ctx.beta
-        return g * np.where(bx > ctx.threshold, 1, Sigmoid.call(bx)), None, None
+        return g * np.where(bx > ctx.threshold, 1, SigmoidFunction.call(bx)), None, None
 
 
-class Elu(Primitive):
+class EluFunction(Primitive):
     """y = x if x > 0 else α(e^x - 1);  dy/dx = 1 if x > 0 else α·e^x = y + α"""
 
     backward_name = "EluBackward0"
@@ -290,7 +290,7 @@ def _upstream(ctx, g):
     return g
 
 
-class MseLoss(Primitive):
+class MseLossFunction(Primitive):
     """l = (x - y)²;  dl/dx = 2(x - y),  dl/dy = -2(x - y)"""
 
     backward_name = "MseLossBackward0"
@@ -445,7 +445,7 @@ class BinaryCrossEntropyWithLogits(Primitive):
             up = up * w
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            s = Sigmoid.call(x)
+            s = SigmoidFunction.call(x)
             gx = up * (s - y if pw is None else (1 + (pw - 1) * y) * s - pw * y)
         if ctx.needs_input_grad[1]:
             gy = up * (-x if pw is None else (pw - 1) * _softplus_neg(x) - x)
@@ -522,7 +522,7 @@ class CrossEntropy(Primitive):
                 q = y if eps == 0 else y * (1 - eps) + eps / x.shape[1]
                 if wb is not None:
                     q = q * wb
-                gx = (Softmax.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
+                gx = (SoftmaxFunction.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
             if ctx.needs_input_grad[1]:
                 gt = -(1 - eps) * _log_softmax(x) * upb
                 if wb is not None:
@@ -533,7 +533,7 @@ class CrossEntropy(Primitive):
         a = up if wy is None else up * wy        # weight of the one-hot part of q
         p = cached(ctx, x)      # forward's softmax: benchmarks/mlp.py, epochs 5-10% faster
         if p is None:
-            p = Softmax.call(x, 1)
+            p = SoftmaxFunction.call(x, 1)
         if eps:
             a = a * (1 - eps)
             smooth = (eps / C) * up              # weight of the uniform part of q
@@ -583,7 +583,7 @@ def _class_upstream(ctx, g):
     return _upstream(ctx, g)
 
 
-class NllLoss(Primitive):
+class NllLossFunction(Primitive):
     """l = -w_y·x_y (x holds log-probabilities, class dim 1; zero where y = ignore_index);
     dl/dx_c = -w_y where c = y, else 0.  Arguments as for CrossEntropy."""
 

@@ -329,7 +329,7 @@ class LogSumExp(Primitive):
         return g.reshape(ctx.kept) * np.exp(x - out.reshape(ctx.kept)), None, None
 
 
-class Softmax(Primitive):
+class SoftmaxFunction(Primitive):
     """y = e^x / Σ e^x;  dL/dx = y ⊙ (g - Σ g·y)"""
 
     backward_name = "SoftmaxBackward0"
@@ -349,7 +349,7 @@ class Softmax(Primitive):
         return y * (g - np.sum(g * y, axis=ctx.dim, keepdims=True)), None
 
 
-class LogSoftmax(Primitive):
+class LogSoftmaxFunction(Primitive):
     """y = x - log Σ e^x;  dL/dx = g - e^y · Σ g"""
 
     backward_name = "LogSoftmaxBackward0"

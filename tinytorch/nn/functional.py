@@ -141,8 +141,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x if x > 0 else negative_slope·x"""
     _float_input(input, "leaky_relu")
     if inplace:
-        return _inplace(input, "leaky_relu_", lambda t: P.LeakyRelu.apply(t, negative_slope))
-    return P.LeakyRelu.apply(input, negative_slope)
+        return _inplace(input, "leaky_relu_", lambda t: P.LeakyReluFunction.apply(t, negative_slope))
+    return P.LeakyReluFunction.apply(input, negative_slope)
 
 
 def gelu(input, approximate="none"):
@@ -150,15 +150,15 @@ def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _float_input(input, "gelu")
-    return P.Gelu.apply(input, approximate)
+    return P.GeluFunction.apply(input, approximate)
 
 
 def silu(input, inplace=False):
     """x·σ(x) (a.k.a. swish)"""
     _float_input(input, "silu")
     if inplace:
-        return _inplace(input, "silu_", P.Silu.apply)
-    return P.Silu.apply(input)
+        return _inplace(input, "silu_", P.SiluFunction.apply)
+    return P.SiluFunction.apply(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -171,8 +171,8 @@ def elu(input, alpha=1.0, inplace=False):
     """x if x > 0 else α(e^x - 1)"""
     _float_input(input, "elu")
     if inplace:
-        return _inplace(input, "elu_", lambda t: P.Elu.apply(t, alpha))
-    return P.Elu.apply(input, alpha)
+        return _inplace(input, "elu_", lambda t: P.EluFunction.apply(t, alpha))
+    return P.EluFunction.apply(input, alpha)
 
 
 def sigmoid(input):
@@ -309,8 +309,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = _reduction(size_average, reduce, reduction)
     x, y = _pair(input, target, "mse_loss")
     if weight is not None:
-        return _weighted(P.MseLoss.apply(x, y, "none"), weight, reduction, "mse_loss", True)
-    return P.MseLoss.apply(x, y, reduction)
+        return _weighted(P.MseLossFunction.apply(x, y, "none"), weight, reduction, "mse_loss", True)
+    return P.MseLossFunction.apply(x, y, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -512,7 +512,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _float_input(input, "nll_loss")
     x, y, w, wy, keep, denom, unbatched = _class_target(input, target, weight, ignore_index,
                                                         "nll_loss")
-    out = P.NllLoss.apply(x, y, wy, reduction, denom)
+    out = P.NllLossFunction.apply(x, y, wy, reduction, denom)
     return _finish(out, reduction, unbatched)
 
 
