@@ -13,6 +13,7 @@ silently cut the graph: there it raises, naming the function.
 """
 import numpy as np
 
+from .autograd.function import TensorBase, _make
 from .autograd.grad_mode import STATE
 
 
@@ -22,7 +23,6 @@ def _tt():
 
 
 def _is_tensor(x):
-    from .autograd.function import TensorBase
     return isinstance(x, TensorBase)
 
 
@@ -34,7 +34,6 @@ def _operand(x):
     if isinstance(x, np.generic):
         return x.item()
     if isinstance(x, np.ndarray):
-        from .autograd.function import _make
         return _make(x)
     return x
 
