@@ -231,14 +231,13 @@ class MaxPool2dFunction(Primitive):
     """
 
     backward_name = "MaxPool2DWithIndicesBackward0"
-    _multi = True
 
     @staticmethod
     def forward(ctx, x, kernel, stride, pads, dilation, out_hw):
         n, c, h, w = x.shape
         kh, kw = kernel
         xp = _pad(x, pads, -np.inf)
-        hp, wp = xp.shape[2], xp.shape[3]
+        wp = xp.shape[3]
         win = _windows(xp, kernel, stride, dilation, out_hw)
         flat = win.reshape(n, c, out_hw[0], out_hw[1], kh * kw)       # one copy
         a = flat.argmax(axis=-1)
