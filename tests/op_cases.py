@@ -313,3 +313,14 @@ def _inplace_chain(L, x, v):
 
 CASES = (_binary_cases() + _scalar_cases() + _unary_cases() + _reduction_cases()
          + _matmul_cases() + _shape_cases() + _index_cases() + _graph_cases())
+
+
+def _family_cases():
+    """The cases of the op families in modules of their own (tests/op_cases_*.py)."""
+    import op_cases_math
+    import op_cases_reductions
+    import op_cases_shapes
+    return op_cases_math.CASES + op_cases_reductions.CASES + op_cases_shapes.CASES
+
+
+CASES = CASES + _family_cases()

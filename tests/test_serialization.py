@@ -319,13 +319,13 @@ def _forge(raw, edit):
 
 
 @pytest.mark.parametrize("edit", [
-    lambda m: m["arrays"][0].update(dtype="object"),
-    lambda m: m["arrays"][0].update(shape=[10 ** 12]),
-    lambda m: m["arrays"][0].update(offset=10 ** 9),
-    lambda m: m["arrays"][0].update(shape=[-1]),
-    lambda m: m["object"].update(type="__import__"),
-    lambda m: m["object"]["items"][0].__setitem__(0, ["unhashable"]),
-    lambda m: m["object"]["items"][0].__setitem__(1, {"type": "tensor", "array": 99}),
+    lambda m: m["views"][0].update(dtype="object"),
+    lambda m: m["views"][0].update(shape=[10 ** 12]),
+    lambda m: m["storages"][0].update(offset=10 ** 9),
+    lambda m: m["views"][0].update(shape=[-1]),
+    lambda m: m["nodes"][-1].update(type="__import__"),
+    lambda m: m["nodes"].__setitem__(0, {"type": "list", "items": []}),  # an unhashable key
+    lambda m: m["nodes"].__setitem__(1, {"type": "tensor", "view": 99}),
     lambda m: m.update(format="pickle"),
 ])
 def test_forged_manifests_are_rejected(edit):

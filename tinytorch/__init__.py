@@ -10,15 +10,20 @@ from . import autograd
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
                      half, int, int8, int16, int32, int64, long, set_default_dtype, short,
                      uint8)
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_grad_enabled)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      normal, rand, rand_like, randint, randint_like, randn, randn_like,
                      randperm, seed, set_rng_state)
 from . import return_types
-from ._ops import cat, concat, concatenate, matmul, maximum, minimum, stack, where
+from ._ops import (add, bmm, cat, concat, concatenate, dot, matmul, maximum, minimum, mm, mul,
+                   mv, pow, stack, sub, where)
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        linspace, ones, ones_like, tensor, zeros, zeros_like)
 from .tensor import Size, Tensor, is_tensor
+from ._math import *  # noqa: F401,F403
+from ._reductions import *  # noqa: F401,F403
+from ._shapes import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -31,13 +36,14 @@ def _method(name):
     return fn
 
 
-for _name in ("add sub mul div pow neg exp log log1p sqrt rsqrt abs sign sin cos tanh sigmoid "
+for _name in ("div neg exp log log1p sqrt rsqrt abs sign sin cos tanh sigmoid "
               "relu clamp clip masked_fill sum mean max min amax amin argmax argmin var std "
               "logsumexp softmax log_softmax reshape transpose permute t squeeze unsqueeze "
-              "flatten split chunk unbind square norm numel clone detach mm swapaxes "
+              "flatten split chunk unbind square norm numel clone detach swapaxes "
               "multiply divide subtract true_divide eq ne lt le gt ge all any "
               "logical_not").split():
-    globals()[_name] = _method(_name)
+    if _name not in globals():  # the op-family modules export their own
+        globals()[_name] = _method(_name)
 del _name
 
 

@@ -24,10 +24,17 @@ change its layout without touching nn or optim:
 ``promote(a, b, op)``, ``broadcast_error(op, shape_a, shape_b)``, ``shape_args(args, op)``
     torch's dtype promotion of two operands, its error for shapes that do not broadcast
     (None if they do), and its reading of ``f(2, 3)`` / ``f((2, 3))`` size arguments.
+``linear_dtype_error(input_dtype, weight_dtype, bias)``, ``linear_bias_dtype_error(...)``
+    torch's errors for a linear layer whose input (or bias) dtype is not its weight's, with
+    a hint saying what to convert.
+``check_no_kernel(np_dtype, kernel, kinds)``, ``check_random_bounds(low, high, np_dtype)``,
+``check_randperm(n, np_dtype)``, ``check_normal_std(std)``
+    the random functions' argument checks, with torch's errors.
 """
 from operator import attrgetter
 
-from ._checks import broadcast_error, shape_args
+from ._checks import (broadcast_error, check_no_kernel, check_normal_std, check_random_bounds,
+                      check_randperm, linear_bias_dtype_error, linear_dtype_error, shape_args)
 from ._inplace import inplace
 from ._promotion import promote
 from .autograd.function import _make
@@ -36,7 +43,8 @@ from .autograd.views import share_version
 from .tensor import Tensor
 
 __all__ = ["array", "wrap", "mark_modified", "make_subclass", "inplace", "promote",
-           "broadcast_error", "shape_args"]
+           "broadcast_error", "linear_dtype_error", "linear_bias_dtype_error", "shape_args",
+           "check_no_kernel", "check_random_bounds", "check_randperm", "check_normal_std"]
 
 # a C-level getter: as cheap as reading the attribute, for the hot paths of nn and optim
 array = attrgetter("_data")

@@ -4,21 +4,14 @@ creation.py.
 Two kinds of helper: those that check (and normalise) an argument the way torch does
 (``dim_arg``, ``shape_args``, ``expand_sizes``, ...) and raise torch's error when it is wrong;
 and those that turn what numpy says when an op fails into what torch would say
-(``broadcast_error``, ``index_error``).  None of them computes anything a Function could.
+(``broadcast_error``).  None of them computes anything a Function could.
 """
 import builtins
-import re
 
 import numpy as np
 
-from ._dtype import FROM_NP
-from .autograd.function import TensorBase, _make
-from .functions.index import Steps
-
-# torch's names of the dtypes in its messages ("Float", "Long", ...)
-TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-              "bool": "Bool"}
+from ._dtype import FROM_NP, TORCH_TYPE
+from .autograd.function import TensorBase, _make, type_name
 
 
 def raw(x):
@@ -99,12 +92,17 @@ def infer_shape(shape, numel):
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                                   f"{list(shape)}")
             known *= s
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} "
+                               "because the unspecified dimension size -1 can be any value "
+                               "and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
@@ -147,8 +145,8 @@ def expand_sizes(sizes, shape):
         old = shape[i - lead] if i >= lead else None
         if s == -1:
             if old is None:
-                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing "
-                                   "dimension")
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
             s = old
         elif old is not None and old != 1 and old != s:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the "
@@ -182,6 +180,27 @@ def split_sizes(split_size_or_sections, n, d):
     return sizes
 
 
+def tensor_list(tensors, op):
+    """cat/stack's ``tensors``: a list or tuple of Tensors (torch's errors otherwise: a single
+    Tensor is not joined row by row)."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    for k, t in enumerate(tensors):
+        if not isinstance(t, TensorBase):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return list(tensors)
+
+
+def check_not_zero_dim(tensors):
+    """cat joins along an existing dim: a 0-d tensor has none."""
+    for k, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be "
+                               "concatenated")
+
+
 def check_joinable(tensors, d):
     """cat: same number of dims and the same sizes except in dim ``d``."""
     ref = tensors[0]._data
@@ -208,35 +227,180 @@ def check_stackable(tensors):
                                f"{k}")
 
 
-def check_matmul(a, b):
-    """matmul's operands: Tensors, at least 1-D, one dtype, matching inner sizes."""
+# torch's C++ names of the dtypes, which mm's dtype message uses ("float != double")
+C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+          "bool": "bool"}
+# the Tensor methods that convert to a dtype (``x.float()``), for the hints
+_TO_METHOD = {"float32": "float()", "float64": "double()", "float16": "half()",
+              "int64": "long()", "int32": "int()", "bool": "bool()"}
+
+
+def _to(npd):
+    """The call that converts a tensor to ``npd``: ``float()``, ``to(tinytorch.int8)``."""
+    name = np.dtype(npd).name
+    return _TO_METHOD.get(name, f"to(tinytorch.{name})")
+
+
+def _torch_type(npd):
+    name = np.dtype(npd).name
+    return TORCH_TYPE.get(name, name)
+
+
+def _sentences(first, *more):
+    """torch's message (``first``, as torch words it) and tinytorch's sentences after it."""
+    return " ".join((first if first.endswith(".") else first + ".",) + more)
+
+
+# where a stray float64 usually comes from
+_FLOAT64_SOURCE = "float64 usually comes from an array: tinytorch.tensor(array) keeps its dtype"
+
+
+def _operand_dtype_hint(da, db):
+    hint = (f"Hint: convert one operand to the other's dtype, e.g. with .{_to(db)} on the "
+            f"first or .{_to(da)} on the second")
+    if np.float64 in (da, db) and np.float32 in (da, db):
+        hint += f" ({_FLOAT64_SOURCE})"
+    return hint + "."
+
+
+class MatmulKind:
+    """Which of torch's kernels a matmul of an ``nd_a``-D and an ``nd_b``-D tensor runs on;
+    its checks and messages are that kernel's:
+
+    ``dot``  vector · vector;  ``mv``  (batch of) matrix @ vector;
+    ``mm``   vector, matrix or batch @ matrix (the first operand's leading dims are folded
+             into rows);  ``bmm``  anything @ a batch of matrices.
+    """
+
+    DOT, MV, MM, BMM = "dot", "mv", "mm", "bmm"
+
+    @staticmethod
+    def of(nd_a, nd_b):
+        if nd_b == 1:
+            return MatmulKind.DOT if nd_a == 1 else MatmulKind.MV
+        return MatmulKind.MM if nd_b == 2 else MatmulKind.BMM
+
+
+def _rows(shape):
+    return builtins.int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+
+
+def _matmul_shape_error(kind, sa, sb):
+    """torch's message for inner sizes that do not match, then tinytorch's plain words."""
+    ka, kb = sa[-1], sb[0] if len(sb) == 1 else sb[-2]
+    if kind == MatmulKind.DOT:
+        first = (f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have "
+                 f"the same number of elements, but got {ka} and {kb} elements respectively")
+    elif kind == MatmulKind.MV:
+        rows = _rows(sa)
+        first = f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})"
+    elif kind == MatmulKind.MM:
+        first = f"mat1 and mat2 shapes cannot be multiplied ({_rows(sa)}x{ka} and {kb}x{sb[-1]})"
+    else:
+        batch = builtins.int(np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])))
+        first = (f"Expected size for first two dimensions of batch2 tensor to be: "
+                 f"[{batch}, {ka}] but got: [{batch}, {kb}].")
+    if len(sa) == 2 and len(sb) == 2:
+        return RuntimeError(first)  # torch's words say it all
+    which = "only" if len(sb) == 1 else "second-to-last"
+    return RuntimeError(_sentences(
+        first, f"The shapes {list(sa)} and {list(sb)} cannot be multiplied: size {ka} of the "
+        f"last dim of the first does not match size {kb} of the {which} dim of the second."))
+
+
+def _matmul_dtype_error(kind, da, db):
+    """torch's message for operands of two dtypes (each kernel words it its own way)."""
+    if kind == MatmulKind.DOT:
+        first = (f"dot : expected both vectors to have same dtype, but found "
+                 f"{_torch_type(da)} and {_torch_type(db)}")
+    elif kind == MatmulKind.MV:
+        first = (f"addmv input tensors must have the same dtype, but got {_torch_type(db)}, "
+                 f"{_torch_type(da)}, and {_torch_type(db)}")
+    elif kind == MatmulKind.MM:
+        first = (f"expected m1 and m2 to have the same dtype, but got: {C_TYPE[da.name]} != "
+                 f"{C_TYPE[db.name]}")
+    else:
+        first = f"expected scalar type {_torch_type(da)} but found {_torch_type(db)}"
+    return RuntimeError(_sentences(first, _operand_dtype_hint(da, db)))
+
+
+_BOOL_KERNEL = {MatmulKind.DOT: "dot", MatmulKind.MV: "addmv_impl_cpu",
+                MatmulKind.MM: "addmm_impl_cpu_", MatmulKind.BMM: "bmm"}
+
+
+def check_matmul(a, b, op="matmul"):
+    """matmul's operands: Tensors, at least 1-D, matching sizes, one dtype, not bool; the
+    checks in torch's order, with its messages (those of the kernel the shapes lead to)."""
     if not isinstance(a, TensorBase) or not isinstance(b, TensorBase):
-        raise TypeError(f"matmul: expected Tensor arguments, got {type(a).__name__} and "
+        raise TypeError(f"{op}: expected Tensor arguments, got {type(a).__name__} and "
                         f"{type(b).__name__}")
     x, y = a._data, b._data
     sa, sb = x.shape, y.shape
     if x.ndim == 0 or y.ndim == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+        raise RuntimeError(f"both arguments to {op} need to be at least 1D, but they are "
                            f"{x.ndim}D and {y.ndim}D")
+    kind = MatmulKind.of(x.ndim, y.ndim)
+    if kind == MatmulKind.BMM:
+        err = broadcast_error(f"{op} (batch dims)", sa[:-2], sb[:-2])
+        if err is not None:
+            raise err
+    if kind == MatmulKind.DOT and x.dtype != y.dtype:
+        raise _matmul_dtype_error(kind, x.dtype, y.dtype)  # dot checks the dtype first
+    if sa[-1] != (sb[0] if y.ndim == 1 else sb[-2]):
+        raise _matmul_shape_error(kind, sa, sb)
     if x.dtype != y.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{a.dtype} != {b.dtype}")
-    ka = sa[-1]
-    kb = sb[0] if y.ndim == 1 else sb[-2]
-    if ka != kb:
-        if x.ndim == 2 and y.ndim == 2:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                               f"({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})")
-        raise RuntimeError(f"matmul: shapes {list(sa)} and {list(sb)} cannot be multiplied "
-                           f"(size {ka} of the last dim of the first does not match size "
-                           f"{kb} of the {'only' if y.ndim == 1 else 'second-to-last'} "
-                           f"dim of the second)")
+        raise _matmul_dtype_error(kind, x.dtype, y.dtype)
+    if x.dtype == np.bool_:
+        raise not_implemented(_BOOL_KERNEL[kind], np.bool_)
 
 
-def check_matrix(t, name, op):
-    if not isinstance(t, TensorBase) or t._data.ndim != 2:
-        raise RuntimeError(f"{op}: {name} must be a matrix, got "
-                           f"{getattr(t, 'ndim', type(t).__name__)}-D")
+def check_matmul_args(a, b, op, names, ndims):
+    """mm / bmm / mv / dot: Tensor arguments of the given numbers of dims (torch's words)."""
+    for k, (t, name) in enumerate(zip((a, b), names)):
+        if not isinstance(t, TensorBase):
+            raise TypeError(f"{op}(): argument '{name}' (position {k + 1}) must be Tensor, "
+                            f"not {type(t).__name__}")
+    na, nb = a._data.ndim, b._data.ndim
+    if (na, nb) == ndims:
+        return
+    if op == "dot":
+        raise RuntimeError(f"1D tensors expected, but got {na}D and {nb}D tensors")
+    if op == "mv":
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {na}, {nb}")
+    bad = names[0] if na != ndims[0] else names[1]
+    if op == "bmm":
+        raise RuntimeError(f"{bad} must be a 3D tensor")
+    raise RuntimeError(f"{op}: {bad} must be a matrix, got "
+                       f"{na if bad == names[0] else nb}-D")
+
+
+def linear_dtype_error(input_dtype, weight_dtype, bias):
+    """linear's error for an input whose dtype is not the weight's: torch's words (those of
+    addmm when there is a ``bias``, of mm when not), then what to convert."""
+    x, w = np.dtype(input_dtype), np.dtype(weight_dtype)
+    if bias:
+        first = (f"mat1 and mat2 must have the same dtype, but got {_torch_type(x)} and "
+                 f"{_torch_type(w)}")
+    else:
+        first = (f"expected m1 and m2 to have the same dtype, but got: {C_TYPE[x.name]} != "
+                 f"{C_TYPE[w.name]}")
+    hint = (f"Hint: the input is {x.name} but the layer's weight is {w.name}: convert the "
+            f"input with input.{_to(w)}")
+    if x.kind == "f":
+        hint += f", or the model with model.{_to(x)}"
+    if x == np.float64:
+        hint += f" ({_FLOAT64_SOURCE})"
+    return RuntimeError(_sentences(first, hint + "."))
+
+
+def linear_bias_dtype_error(bias_dtype, weight_dtype):
+    """linear's error for a bias whose dtype is not the weight's (torch's words, a hint)."""
+    b, w = np.dtype(bias_dtype), np.dtype(weight_dtype)
+    return RuntimeError(_sentences(
+        f"self and mat2 must have the same dtype, but got {_torch_type(b)} and {_torch_type(w)}",
+        f"Hint: the bias is {b.name} but the weight is {w.name}: convert the bias with "
+        f"bias.{_to(w)}."))
 
 
 def bool_mask(mask, op):
@@ -255,6 +419,169 @@ def check_masked_fill(t, mask, value):
         np.broadcast_shapes(mask._data.shape, t._data.shape)
     except ValueError:
         raise broadcast_error("masked_fill", mask._data.shape, t._data.shape) from None
+
+
+# --- creation ----------------------------------------------------------------------------
+
+# the C++ types torch names when a fill value does not fit ("... to type uint8_t ...")
+FILL_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+             "int64": "int64_t", "float16": "c10::Half", "float32": "float",
+             "float64": "double", "bool": "bool"}
+
+
+def overflows(value, npd):
+    """Whether the Python number ``value`` does not fit the dtype ``npd``, by torch's rule
+    (c10::overflows): an integer must lie in the dtype's range, except that a negative one
+    may wrap into an unsigned dtype (uint8 takes -255..255, as ``a - b`` is ``a + 255 * b``);
+    a float must too, and NaN and inf fit only a float dtype; anything fits bool."""
+    npd = np.dtype(npd)
+    if npd == np.bool_ or isinstance(value, (builtins.bool, np.bool_)):
+        return False
+    info = np.finfo(npd) if npd.kind == "f" else np.iinfo(npd)
+    if isinstance(value, (builtins.int, np.integer)):
+        value = builtins.int(value)
+        if npd.kind == "u" and value < 0:
+            return -value > info.max
+        return bool(value < info.min or value > info.max)
+    if not np.isfinite(value):
+        return npd.kind != "f"
+    # as Python floats: comparing 1e39 with a float32 bound would cast it (numpy warns)
+    return bool(value < float(info.min) or value > float(info.max))
+
+
+def check_fill_value(value, npd):
+    """A number written into every element (full, fill_, linspace's ends) must fit."""
+    if overflows(value, npd):
+        raise RuntimeError(f"value cannot be converted to type {FILL_TYPE[np.dtype(npd).name]} "
+                           "without overflow")
+
+
+def check_data_fits(arr, npd):
+    """tensor(data, dtype=...): the numbers of Python ``data`` (read by numpy into ``arr``)
+    must fit an integer dtype (torch checks each, as ``overflows``; it lets floats overflow
+    a float dtype to inf)."""
+    npd = np.dtype(npd)
+    if npd.kind not in "iu" or arr.dtype.kind not in "iuf" or arr.size == 0:
+        return
+    info = np.iinfo(npd)
+    with np.errstate(invalid="ignore"):
+        if arr.dtype.kind == "f":
+            bad = ~np.isfinite(arr) | (arr < info.min) | (arr > info.max)
+        elif npd.kind == "u":
+            bad = (arr > info.max) | (arr < -builtins.int(info.max))
+        else:
+            bad = (arr < info.min) | (arr > info.max)
+    if bad.any():
+        raise RuntimeError(f"value cannot be converted to type {npd.name} without overflow")
+
+
+def ragged_error(data):
+    """tensor()'s error for nested sequences that do not form a grid, in torch's words
+    ("expected sequence of length 2 at dim 1 (got 3)")."""
+    sizes, x = [], data
+    while _is_sequence(x):  # the grid the first elements promise
+        sizes.append(len(x))
+        x = x[0] if len(x) else None
+
+    def walk(x, d):
+        if d == len(sizes):
+            if _is_sequence(x):
+                return TypeError(f"tensor(): a sequence at dim {d} where the first elements "
+                                 f"have numbers (got {type(x).__name__} of length {len(x)})")
+            return None
+        if not _is_sequence(x):
+            return TypeError(f"tensor(): expected a sequence at dim {d}, got "
+                             f"{type(x).__name__} (not a sequence)")
+        if len(x) != sizes[d]:
+            return ValueError(f"expected sequence of length {sizes[d]} at dim {d} "
+                              f"(got {len(x)})")
+        return next((e for e in (walk(item, d + 1) for item in x) if e is not None), None)
+
+    return walk(data, 0) or ValueError("tensor(): the nested sequences do not form a grid")
+
+
+def _is_sequence(x):
+    if isinstance(x, TensorBase):
+        return x._data.ndim > 0
+    if isinstance(x, np.ndarray):
+        return x.ndim > 0
+    return isinstance(x, (list, tuple))
+
+
+def check_steps(steps, op):
+    if not is_int(steps):
+        raise TypeError(f"{op}(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+
+
+def check_number(v, name, position, op):
+    """An argument that must be a (Python or numpy) number, not a tensor, string, ..."""
+    if not isinstance(v, (builtins.int, builtins.float, np.number, np.bool_)):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Number, not "
+                        f"{type(v).__name__}")
+
+
+def check_size_arg(n, name, position, op):
+    """eye's n and m, randperm's n: non-negative ints."""
+    if not is_int(n):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be int, not "
+                        f"{type(n).__name__}")
+    if n < 0:
+        if op == "eye":
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+
+
+def check_tensor_arg(t, op, name="input", position=1):
+    if not isinstance(t, TensorBase):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{type(t).__name__}")
+
+
+def check_no_kernel(npd, kernel, kinds):
+    """torch has ``kernel`` only for dtypes of the given numpy kinds ("f", "iuf", ...)."""
+    if np.dtype(npd).kind not in kinds:
+        raise not_implemented(kernel, npd)
+
+
+def check_randperm(n, npd):
+    """randperm's ``n`` (an int, or a one-element tensor) for a dtype that can hold n - 1."""
+    if isinstance(n, TensorBase):
+        n = n.item()
+    check_size_arg(n, "n", 1, "randperm")
+    check_no_kernel(npd, "randperm", "iuf")
+    if n > 0:
+        check_fill_value(n - 1, npd)
+    return builtins.int(n)
+
+
+def check_random_bounds(low, high, npd):
+    """randint's [low, high) must fit the dtype (torch: low and high - 1)."""
+    npd = np.dtype(npd)
+    lo, hi = (0, 1) if npd == np.bool_ else (
+        (np.finfo if npd.kind == "f" else np.iinfo)(npd).min,
+        (np.finfo if npd.kind == "f" else np.iinfo)(npd).max)
+    if low < lo:
+        raise RuntimeError(f"from is out of bounds for {C_TYPE[npd.name]}")
+    if high - 1 > hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {C_TYPE[npd.name]}")
+
+
+def check_normal_std(std):
+    if not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+
+
+def check_uniform_bounds(low, high, npd):
+    """uniform_'s [from, to): in order, and finite in the tensor's dtype."""
+    info = np.finfo(npd)
+    for name, v in (("from", low), ("to", high)):
+        if not np.isfinite(v) or v < info.min or v > info.max:
+            raise RuntimeError(f"{name} is out of bounds for {C_TYPE[np.dtype(npd).name]}")
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={low} > to={high}")
 
 
 # --- reductions --------------------------------------------------------------------------
@@ -294,13 +621,40 @@ def not_implemented(kernel, npd):
                                f"'{TORCH_TYPE.get(np.dtype(npd).name, npd)}'")
 
 
+def _is_bool(x):
+    """A bool operand: a bool tensor or array, a Python bool or np.bool_."""
+    x = raw(x)
+    return x.dtype == np.bool_ if isinstance(x, (np.ndarray, np.generic)) \
+        else isinstance(x, builtins.bool)
+
+
 def check_not_bool_sub(a, b, op):
     """torch refuses ``-`` on bools: it would read as 'invert the mask'."""
-    if a._data.dtype == np.bool_ or (b._data.dtype == np.bool_ if isinstance(b, TensorBase)
-                                    else isinstance(b, (builtins.bool, np.bool_))):
+    if a._data.dtype == np.bool_ or _is_bool(b):
         raise RuntimeError(f"{op}: Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
+
+
+def check_alpha(alpha, result_dtype, op):
+    """add/sub's ``alpha`` (a Python number) must fit the result: no float alpha for an integer
+    result, no bool alpha for a non-bool one (torch's rules and words)."""
+    if not isinstance(alpha, (builtins.int, builtins.float)):
+        raise TypeError(f"{op}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    kind = result_dtype.kind
+    if isinstance(alpha, builtins.bool) and kind != "b":
+        raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, builtins.float) and kind in "biu":
+        raise RuntimeError(f"{op}: For integral input tensors, argument alpha must not be a "
+                           "floating point number.")
+
+
+def check_clamp_dtype(result_dtype, min, max):
+    """torch has no clamp kernel for bool results (bool bounds on a bool tensor)."""
+    if result_dtype.kind == "b":
+        kernel = ("clamp_scalar_cpu" if min is not None and max is not None else
+                  "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu")
+        raise not_implemented(kernel, np.bool_)
 
 
 def broadcast_error(op, sa, sb):
@@ -317,29 +671,28 @@ def broadcast_error(op, sa, sb):
     return None
 
 
-def index_error(e, shape=None, idx=None):
-    """numpy's IndexError ``e`` for indexing an array of ``shape`` with ``idx``, in torch's
-    words."""
-    msg = str(e)
-    m = re.search(r"along axis (\d+); size of axis is (\d+) but size of corresponding "
-                  r"boolean axis is (\d+)", msg)
-    if m is not None and shape is not None:
-        # numpy's words for a bool mask of the wrong shape -> torch's
-        items = idx if isinstance(idx, tuple) else (idx,)
-        if isinstance(idx, Steps):  # the mask indexes what the first step selected
-            items, shape = idx[1], np.broadcast_to(0, shape)[idx[0]].shape
-        mask = next((i for i in items if isinstance(i, np.ndarray) and i.dtype == np.bool_),
-                    None)
-        mshape = list(mask.shape) if mask is not None else "?"
-        d, n, k = m.groups()
-        return IndexError(f"index: The shape of the mask {mshape} does not match the shape "
-                          f"of the indexed tensor {list(shape)} (a boolean index of size {k} "
-                          f"at dimension {d}, where the tensor has size {n})")
-    msg = msg.replace("axis", "dimension").replace("array", "tensor")
-    return IndexError(f"index: {msg}")
-
-
 # --- preconditions of Tensor methods ------------------------------------------------------
+
+def read_only_error(arr, op):
+    """The error for an in-place op on a tensor whose memory numpy marks read-only: an
+    expanded tensor (a dim of stride 0: many elements share one memory location), or a tensor
+    sharing a read-only array (``from_numpy`` / ``as_tensor`` of one, ``np.frombuffer``, ...),
+    where torch would write into memory it was told not to."""
+    if any(st == 0 and n > 1 for st, n in zip(arr.strides, arr.shape)):
+        return RuntimeError(f"{op}: unsupported operation: more than one element of the "
+                            "written-to tensor refers to a single memory location (an expanded "
+                            "tensor). Please clone() the tensor before performing the "
+                            "operation.")
+    return RuntimeError(f"{op}: the tensor's memory is read-only: it shares the memory of an "
+                        "array that is not writable (or it is a view of an expanded tensor). "
+                        "Please clone() the tensor, or make it from a writable copy of the "
+                        "array, before performing the operation.")
+
+
+READ_ONLY_WARNING = ("The given NumPy array is not writable: the tensor shares its read-only "
+                     "memory, so in-place operations on the tensor will raise. Copy the array "
+                     "first (tinytorch.tensor copies) if the tensor is to change in place.")
+
 
 def check_item(t):
     if t._data.size != 1:
@@ -429,19 +782,83 @@ def check_mT(t):
 
 
 def check_repeat(sizes, ndim):
+    """repeat's sizes: at least one per dim, none negative."""
     if len(sizes) < ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
                            "number of dimensions of tensor")
+    negative = [s for s in sizes if s < 0]
+    if negative:
+        raise RuntimeError(f"repeat: Trying to create tensor with negative dimension (the "
+                           f"repeats {list(sizes)} include {negative[0]})")
+
+
+# the device types torch names (tinytorch has the CPU only)
+_DEVICES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "ipu", "mtia", "vulkan")
+
+
+def check_device(device):
+    """A device argument: "cpu" (or None) is fine, another device has no tinytorch support
+    (torch's error when it lacks that device: an AssertionError for CUDA)."""
+    if device is None:
+        return
+    kind = str(getattr(device, "type", device)).split(":")[0]
+    if kind == "cpu":
+        return
+    if kind == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled (tinytorch runs on the CPU "
+                             "only)")
+    raise RuntimeError(f"tinytorch is not linked with support for {kind} devices: it runs "
+                       "on the CPU only")
 
 
 def to_dtype_arg(args, kwargs):
     """The dtype asked for by ``t.to(...)`` (None if only a device was given)."""
     dt = kwargs.get("dtype")
+    check_device(kwargs.get("device"))
     for a in args:
         if isinstance(a, TensorBase):
             dt = a.dtype
-        elif isinstance(a, str) and a.startswith("cpu"):
-            continue
+        elif isinstance(a, str) and a.split(":")[0] in _DEVICES:
+            check_device(a)
         elif a is not None:
             dt = a
     return dt
+
+
+# C++'s names of the dtypes, which torch's .grad assignment message uses
+_CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+             "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+             "uint8": "unsigned char", "bool": "bool"}
+
+
+def check_grad_assignment(t, value):
+    """``t.grad = value`` as torch checks it: a Tensor (or None) of ``t``'s dtype and size,
+    not ``t`` itself -- so a wrong gradient fails here, not later inside an optimizer."""
+    if value is None:
+        return
+    if not isinstance(value, TensorBase):
+        raise TypeError("assigned grad expected to be a Tensor or None but got grad of type "
+                        f"{type_name(value)}")
+    if value is t:
+        raise RuntimeError("can't assign Variable as its own grad")
+    have, want = value._data.dtype, t._data.dtype
+    if have != want:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_CPP_TYPE.get(have.name, have)}' "
+            f"to a tensor with grad_dtype '{TORCH_TYPE.get(want.name, want)}'. The gradient "
+            "must match the tensor's grad_dtype (defaults to the tensor's dtype).")
+    if value._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor "
+            f"of size '{list(t._data.shape)}'. Please ensure that the gradient and the tensor "
+            "are the same size")
+
+
+def warn_non_leaf_grad():
+    import warnings
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf "
+        "Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf "
+        "Tensor instead.", UserWarning, stacklevel=3)

@@ -76,20 +76,30 @@ def to_dtype(d):
 
 
 def np_dtype_of(data):
-    """The dtype tinytorch.tensor() infers for Python data (torch's rules)."""
+    """The dtype tinytorch.tensor() infers for ``data``: an ndarray or numpy scalar keeps its
+    own; Python data follows torch's rules (floats: the default float dtype, ints: int64)."""
     arr = np.asarray(data)
+    if isinstance(data, (np.ndarray, np.generic)) and arr.dtype.kind in "biuf":
+        return arr.dtype  # (tensor() names it if tinytorch does not support it)
+    return python_data_dtype(arr)
+
+
+def python_data_dtype(arr):
+    """The dtype torch gives Python data that numpy has read into ``arr``."""
     k = arr.dtype.kind
     if k == "f":
-        # a float64 ndarray keeps float64; Python floats get the default dtype
-        if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-            return arr.dtype
         return _default_float.np
-    if k in "iu":
-        if isinstance(data, (np.ndarray, np.generic)):
-            return arr.dtype
+    if k == "i":
         return np.dtype(np.int64)
     if k == "b":
         return np.dtype(np.bool_)
+    if k == "u" or (k == "O" and all(isinstance(x, builtins.int) for x in arr.flat)):
+        raise ValueError("Overflow when unpacking long long")  # ints beyond int64
+    if k == "O":
+        odd = next(x for x in arr.flat if not isinstance(x, (builtins.int, builtins.float)))
+        raise RuntimeError(f"Could not infer dtype of {type(odd).__name__}")
+    if k == "c":
+        raise TypeError("tinytorch.tensor: tinytorch has no complex dtypes (got complex data)")
     raise TypeError(f"tinytorch.tensor: could not infer a dtype from data of numpy kind "
                     f"{arr.dtype}")
 
@@ -137,3 +147,8 @@ def result_type(a, b):
     if cs <= ca:
         return arr.dtype
     return _default_float.np if cs == 2 else np.dtype(np.int64)
+
+# torch's names of the dtypes in its messages ("Float", "Long", ...)
+TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+              "bool": "Bool"}

@@ -13,9 +13,10 @@ fresh history before it is used (``refresh_view``, the AsView primitive).
 """
 import numpy as np
 
-from ._checks import index_error, not_implemented, raw
+from . import _index
+from ._checks import FILL_TYPE, TORCH_TYPE, not_implemented, raw, read_only_error
 from ._dtype import FROM_NP
-from ._promotion import as_operand, cast, index_key
+from ._promotion import NUMBER, as_operand, cast, fitted
 from .autograd.function import TensorBase, _make
 from .autograd.grad_mode import STATE
 from .autograd.views import (bump_version, mark_view_current, new_counter, record_view,
@@ -87,10 +88,7 @@ def _check_result(arr, data, op):
         raise RuntimeError(f"{op}: result type {FROM_NP[data.dtype]} can't be cast to the "
                            f"desired output type {FROM_NP[arr.dtype]}")
     if arr.flags.writeable is False:
-        raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
-                           "written-to tensor refers to a single memory location (an "
-                           "expanded tensor). Please clone() the tensor before performing "
-                           "the operation.")
+        raise read_only_error(arr, op)
 
 
 def _keep_saved_self(node, arr):
@@ -144,23 +142,88 @@ def inplace(t, compute, op):
 
 
 def setitem(t, idx, value):
-    """``t[idx] = value``."""
-    idx = index_key(idx)
+    """``t[idx] = value``.  torch copies into the view t[idx] (casting the value) when the index
+    has no index tensors, and otherwise writes with index_put_, which takes a value of t's
+    dtype only (or one number under a single bool mask: masked_fill_)."""
+    if idx is False or idx is True:  # torch's shortcuts: x[False] = v does nothing at all
+        if idx is False:
+            return
+        idx = None
+    shape = t._data.shape
+    key = _index.key(idx, shape)
     if not isinstance(value, TensorBase):
-        value = as_operand(value, "index_put_")
+        value = _setitem_value(t, value)
+    basic = I.is_basic(key)
+    one_number = not isinstance(value, TensorBase) or value._data.size == 1
+    masked_fill = not basic and one_number and _index.is_one_mask(key)
+    if masked_fill and _index.has_byte_mask(idx):
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char")
     if isinstance(value, TensorBase) and value._data.dtype != t._data.dtype:
+        if not (basic or masked_fill):
+            _refuse_dtype(t, idx, value)
         value = value.to(t.dtype)
 
     def compute():
         try:
-            return I.SetItem.apply(t, idx, value)
-        except IndexError as e:
-            raise index_error(e) from None
+            return I.SetItem.apply(t, key, value)
+        except IndexError:  # numpy refused: torch's own reading gives its error (or a key)
+            return _index_put(t, idx, _index.key(idx, shape, strict=True), value)
         except ValueError as e:
-            raise RuntimeError(f"index_put_: cannot assign a value of shape "
-                               f"{list(np.shape(raw(value)))} to the selected elements: "
-                               f"{e}") from None
+            raise _value_shape_error(t, idx, value, f" ({e})") from None
     inplace(t, compute, "index_put_")
+
+
+def _setitem_value(t, value):
+    """A value that is no tensor: a number, which must fit t's dtype (a negative int wraps
+    into uint8, as in torch), or (unlike torch, which refuses them) a list or an ndarray,
+    taken as a tensor of t's dtype."""
+    npd = t._data.dtype
+    if isinstance(value, NUMBER):
+        value = as_operand(value, "index_put_")
+        if npd.kind == "u" or not -127 <= value <= 127:  # a small number fits any other dtype
+            value = fitted(value, npd)
+        return value
+    if isinstance(value, (complex, np.complexfloating)):
+        raise RuntimeError(f"value cannot be converted to type {FILL_TYPE[npd.name]} without "
+                           "overflow")
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return as_operand(value, "index_put_").to(t.dtype)
+    raise TypeError(f"can't assign a {_index.typename(value)} to a {t.type()}")
+
+
+def _index_put(t, idx, key, value):
+    """SetItem, with torch's error for a value that does not broadcast to t[idx]."""
+    try:
+        return I.SetItem.apply(t, key, value)
+    except ValueError as e:
+        raise _value_shape_error(t, idx, value, f" ({e})") from None
+
+
+def _value_shape_error(t, idx, value, detail=""):
+    """index_put_'s error for a value that does not broadcast to t[idx]."""
+    target = _index.result_shape(idx, t._data.shape)
+    return RuntimeError(f"index_put_: shape mismatch: value tensor of shape "
+                        f"{list(np.shape(raw(value)))} cannot be broadcast to indexing result "
+                        f"of shape {list(target)}{detail}")
+
+
+def _refuse_dtype(t, idx, value):
+    """index_put_'s error for a value of another dtype, after its checks of the index and of
+    the value's shape."""
+    vshape = value._data.shape
+    target = _index.result_shape(idx, t._data.shape)
+    while vshape[:1] == (1,):
+        vshape = vshape[1:]  # torch drops a value's leading dims of size 1
+    try:
+        fits = np.broadcast_shapes(vshape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise _value_shape_error(t, idx, value)
+    raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                       f"{TORCH_TYPE[t._data.dtype.name]} for the destination and "
+                       f"{TORCH_TYPE[value._data.dtype.name]} for the source.")
 
 
 def copy_(t, src):

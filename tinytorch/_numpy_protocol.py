@@ -57,6 +57,19 @@ def _binary(method, rmethod=None):
     return op
 
 
+def _truth(x):
+    """An operand of a logical ufunc as a bool tensor (or a Python bool)."""
+    x = _operand(x)
+    if not _is_tensor(x):
+        return bool(x)
+    return x if x._data.dtype == np.bool_ else x != 0
+
+
+def _logical(method):
+    """logical_and / _or / _xor: the bitwise op on the operands' truth values."""
+    return lambda a, b: getattr(_truth(a), method)(_truth(b))
+
+
 def _unary(method):
     return lambda x: getattr(_operand(x), method)()
 
@@ -74,6 +87,8 @@ UFUNCS = {
     np.multiply: _binary("__mul__"),
     np.true_divide: _binary("__truediv__", "__rtruediv__"),
     np.power: _binary("__pow__", "__rpow__"),
+    np.floor_divide: _binary("__floordiv__", "__rfloordiv__"),
+    np.remainder: _binary("__mod__", "__rmod__"),
     np.matmul: _binary("__matmul__", "__rmatmul__"),
     np.maximum: _binary("maximum"),
     np.minimum: _binary("minimum"),
@@ -83,10 +98,12 @@ UFUNCS = {
     np.less_equal: _compare("__le__", "__ge__"),
     np.greater: _compare("__gt__", "__lt__"),
     np.greater_equal: _compare("__ge__", "__le__"),
-    np.logical_and: _binary("__and__"),
-    np.logical_or: _binary("__or__"),
+    np.logical_and: _logical("__and__"),
+    np.logical_or: _logical("__or__"),
+    np.logical_xor: _logical("__xor__"),
     np.bitwise_and: _binary("__and__"),
     np.bitwise_or: _binary("__or__"),
+    np.bitwise_xor: _binary("__xor__"),
     np.negative: _unary("__neg__"),
     np.logical_not: _unary("logical_not"),
     np.exp: _unary("exp"),

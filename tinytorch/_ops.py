@@ -9,12 +9,14 @@ import builtins
 import numpy as np
 
 from . import _dtype
-from ._checks import (TORCH_TYPE, bool_mask, broadcast_error, check_extremum_dims,
-                      check_joinable, check_masked_fill, check_matmul, check_stackable,
-                      dim_arg, dims_arg, not_implemented, raw, split_sizes)
+from ._checks import (TORCH_TYPE, bool_mask, broadcast_error, check_alpha, check_clamp_dtype,
+                      check_extremum_dims, check_joinable, check_masked_fill, check_matmul,
+                      check_matmul_args, check_not_bool_sub, check_not_zero_dim,
+                      check_stackable, dim_arg, dims_arg, not_implemented, raw, split_sizes,
+                      tensor_list)
 from ._dtype import FROM_NP, result_type
 from ._inplace import view_of
-from ._promotion import as_operand, cast, common_dtype, compare, floating, promote
+from ._promotion import as_operand, cast, common_dtype, compare, fitted, floating, promote
 from .autograd.function import TensorBase, _make
 from .creation import tensor, zeros
 from .functions import elementwise as E
@@ -24,7 +26,10 @@ from .functions import shape as S
 from .return_types import max as _Max
 from .return_types import min as _Min
 
-__all__ = ["matmul", "where", "maximum", "minimum", "cat", "concat", "concatenate", "stack"]
+_BOOL = np.dtype(np.bool_)  # (a dtype compared by identity: matmul's fast check)
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "where", "maximum", "minimum", "cat", "concat",
+           "concatenate", "stack", "add", "sub", "mul", "pow"]
 
 
 def matmul(a, b):
@@ -32,7 +37,7 @@ def matmul(a, b):
     if not (isinstance(a, TensorBase) and isinstance(b, TensorBase)):
         check_matmul(a, b)  # raises torch's error
     x, y = a._data, b._data
-    if not (x.ndim and y.ndim and x.dtype == y.dtype
+    if not (x.ndim and y.ndim and x.dtype == y.dtype and x.dtype is not _BOOL
             and x.shape[-1] == y.shape[0 if y.ndim == 1 else -2]):
         check_matmul(a, b)  # raises torch's error
     fn = L.Matmul
@@ -42,6 +47,34 @@ def matmul(a, b):
         return fn.apply(a, b)
     except ValueError:
         raise broadcast_error("matmul (batch dims)", x.shape[:-2], y.shape[:-2]) from None
+
+
+def mm(input, mat2):
+    """Matrix @ matrix (no broadcasting, no vectors)."""
+    check_matmul_args(input, mat2, "mm", ("self", "mat2"), (2, 2))
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2):
+    """Batch of matrices @ batch of matrices, of one batch size (no broadcasting)."""
+    check_matmul_args(input, mat2, "bmm", ("batch1", "batch2"), (3, 3))
+    (b1, _, k1), (b2, k2, _) = input._data.shape, mat2._data.shape
+    if (b1, k1) != (b2, k2):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{b1}, {k1}] but got: [{b2}, {k2}].")
+    return matmul(input, mat2)
+
+
+def mv(input, vec):
+    """Matrix @ vector."""
+    check_matmul_args(input, vec, "mv", ("self", "vec"), (2, 1))
+    return matmul(input, vec)
+
+
+def dot(input, tensor):
+    """Vector · vector."""
+    check_matmul_args(input, tensor, "dot", ("input", "tensor"), (1, 1))
+    return matmul(input, tensor)
 
 
 def where(condition, input=None, other=None):
@@ -70,6 +103,70 @@ def where(condition, input=None, other=None):
         raise (err or broadcast_error("where", cond.shape, sb)) from None
 
 
+def _first_operand(input, other, op):
+    """``input`` of ``torch.add(input, other)`` and the like as a Tensor or a Python number:
+    a number may come first if a tensor comes second (``torch.pow(2, t)``)."""
+    input = as_operand(input, op)
+    if not isinstance(input, TensorBase) and not isinstance(other, TensorBase):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input
+
+
+def add(input, other, alpha=1):
+    """``input + alpha * other``."""
+    if not isinstance(input, TensorBase):
+        input = _first_operand(input, other, "add")
+        if not isinstance(input, TensorBase):  # a number plus a tensor
+            return (other if alpha == 1 else other * alpha).__radd__(input)
+    return scaled_sum(input, other, alpha, "add")
+
+
+def sub(input, other, alpha=1):
+    """``input - alpha * other``."""
+    if not isinstance(input, TensorBase):
+        input = _first_operand(input, other, "sub")
+        if not isinstance(input, TensorBase):
+            return (other if alpha == 1 else other * alpha).__rsub__(input)
+    return scaled_sum(input, other, alpha, "sub")
+
+
+def mul(input, other):
+    input = _first_operand(input, other, "mul")
+    return input * other if isinstance(input, TensorBase) else other.__rmul__(input)
+
+
+def pow(input, exponent):
+    """``input ** exponent``; ``input`` may be a number (``pow(2, t)``)."""
+    input = _first_operand(input, exponent, "pow")
+    return input ** exponent if isinstance(input, TensorBase) else exponent.__rpow__(input)
+
+
+def scaled_sum(t, other, alpha, op):
+    """``t + alpha * other`` (op "add") or ``t - alpha * other`` (op "sub").
+
+    As in torch the result has the dtype of ``t + other``: ``alpha`` must fit it
+    (check_alpha) and ``other`` is cast to it before it is scaled, so that the scaling cannot
+    promote further (a bool result is ``t or (other and alpha)``)."""
+    subtract = op == "sub"
+    if subtract:
+        check_not_bool_sub(t, other, op)
+    if type(alpha) is builtins.int and alpha == 1:  # the usual case: no scaling
+        return t - other if subtract else t + other
+    if isinstance(alpha, np.generic):
+        alpha = alpha.item()
+    other = as_operand(other, op)
+    result = result_type(t._data, raw(other))
+    check_alpha(alpha, result, op)
+    if result.kind == "b":
+        scaled = other if alpha else False
+    elif isinstance(other, TensorBase):
+        scaled = (other if other._data.dtype == result else cast(other, result)) * alpha
+    else:
+        scaled = other * alpha
+    return t - scaled if subtract else t + scaled
+
+
 def maximum(a, b):
     return a.maximum(b)
 
@@ -80,9 +177,10 @@ def minimum(a, b):
 
 def cat(tensors, dim=0):
     """Join tensors along an existing dim."""
-    tensors = list(tensors)
+    tensors = tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
+    check_not_zero_dim(tensors)
     ref = tensors[0]
     # torch lets 1-D empty tensors join anything
     tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [ref]
@@ -96,7 +194,7 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0):
     """Join same-shaped tensors along a new dim."""
-    tensors = list(tensors)
+    tensors = tensor_list(tensors, "stack")
     check_stackable(tensors)
     d = dim_arg(dim, tensors[0]._data.ndim + 1, "stack")
     return S.Stack.apply(d, *common_dtype(tensors))
@@ -107,24 +205,28 @@ def stack(tensors, dim=0):
 def clamp(t, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    # numpy scalars as Python numbers (np.float64 bounds must not upcast a float32 tensor)
+    min, max = (None if b is None else as_operand(b, "clamp") for b in (min, max))
     if isinstance(min, TensorBase) or isinstance(max, TensorBase):
         for bound in (min, max):
             if isinstance(bound, TensorBase):
                 err = broadcast_error("clamp", t._data.shape, bound._data.shape)
                 if err is not None:
                     raise err
-        out = t
-        if min is not None:
-            out = where(out < min, min, out)
-        if max is not None:
-            out = where(out > max, max, out)
-        return out
+        x = t
+        for bound in (min, max):
+            if bound is not None:
+                x, _ = promote(x, bound, "clamp")
+        return E.ClampTensor.apply(x, min, max)
     x = t
     for bound in (min, max):
         if bound is not None:
             dt = result_type(x._data, bound)  # clamp(int tensor, 0.5) is float
             if dt != x._data.dtype:
                 x = cast(x, dt)
+    check_clamp_dtype(x._data.dtype, min, max)
+    dt = x._data.dtype
+    min, max = (None if b is None else fitted(b, dt) for b in (min, max))
     return E.Clamp.apply(x, min, max)
 
 
@@ -134,9 +236,10 @@ def masked_fill(t, mask, value):
     if isinstance(value, TensorBase):
         return E.MaskedFillTensor.apply(t, mask, value.to(t.dtype))
     value = as_operand(value, "masked_fill")
-    if t._data.dtype.kind in "biu" and isinstance(value, builtins.float):
-        value = builtins.int(value)  # the tensor keeps its dtype: the value is cast
-    return E.MaskedFill.apply(t, mask, value)
+    if isinstance(value, TensorBase):  # an array: masked_fill takes a number or a 0-d tensor
+        raise TypeError("masked_fill(): argument 'value' must be Number or a 0-d Tensor, not "
+                        "an array")
+    return E.MaskedFill.apply(t, mask, fitted(value, t._data.dtype))  # t keeps its dtype
 
 
 def integer_division(t, other, ufunc, op, kernel, reverse=False):
@@ -217,12 +320,21 @@ def norm(t, p, dim, keepdim, dims):
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex "
                            "tensor as input. Got "
                            f"{TORCH_TYPE.get(t._data.dtype.name, t.dtype)}")
+    if isinstance(p, str):
+        if p != "fro":
+            raise NotImplementedError(f"norm: p={p!r} is not implemented in tinytorch (p can "
+                                      "be a number, inf, -inf or 'fro')")
+        p = 2  # the Frobenius norm is the 2-norm of the elements
     if p == 2:
         return R.Norm2.apply(t, dims, keepdim)
     if p == 1:
         return t.abs().sum(dim, keepdim)
     if p == float("inf"):
         return t.abs().amax(() if dim is None else dim, keepdim)
+    if p == -float("inf"):
+        return t.abs().amin(() if dim is None else dim, keepdim)
+    if p == 0:  # the number of nonzero elements (no gradient)
+        return (t != 0).to(t.dtype).sum(dim, keepdim)
     return (t.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
 

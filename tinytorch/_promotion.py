@@ -1,26 +1,30 @@
 """What an op does to its operands before it calls a Function: torch's dtype promotion
 (``promote``, ``binary``, ``compare``, ``common_dtype``, ``floating``), Python numbers, lists
-and arrays as operands (``as_operand``), and a torch index turned into a numpy one
-(``index_key``)."""
+and arrays as operands (``as_operand``)."""
 import builtins
 
 import numpy as np
 
 from . import _dtype
-from ._checks import broadcast_error
-from ._dtype import FROM_NP, result_type
+from ._checks import broadcast_error, check_fill_value
+from ._dtype import result_type
 from .autograd.function import TensorBase, _make
 from .autograd.grad_mode import STATE
 from .creation import tensor
 from .functions import elementwise as E
-from .functions import index as I
 
-NUMBER = (builtins.int, builtins.float, builtins.bool)
+# A Python number, or a numpy scalar: torch reads ``np.float64(2)`` or ``np.sqrt(4)`` as the
+# Python number it holds (a "wrapped number" in promotion), so ``x / np.sqrt(d)`` keeps a
+# float32 ``x`` float32.  Ops take either (``as_operand`` turns the numpy one into Python's).
+PYTHON_NUMBER = (builtins.int, builtins.float, builtins.bool)
+NUMBER = PYTHON_NUMBER + (np.integer, np.floating, np.bool_)
+_EXACT_PYTHON_NUMBER = frozenset(PYTHON_NUMBER)  # speed: as_operand's first test (`t * 2`)
 
 
 def cast(t, np_dtype):
-    """``t`` converted to ``np_dtype`` (recorded when it needs a gradient)."""
-    if t._requires_grad and STATE.enabled:
+    """``t`` converted to ``np_dtype`` (recorded when it needs a gradient: a conversion to an
+    integer or bool dtype has none, as in torch, so ``x.long()`` is a plain new tensor)."""
+    if t._requires_grad and STATE.enabled and np.dtype(np_dtype).kind == "f":
         return E.ToDtype.apply(t, np_dtype)
     return _make(t._data.astype(np_dtype))
 
@@ -33,16 +37,35 @@ def floating(t):
 
 
 def as_operand(x, op):
-    """A Tensor or Python number for a binary op; lists/ndarrays become tensors."""
-    if isinstance(x, TensorBase):
+    """A Tensor or Python number for a binary op.
+
+    A numpy scalar becomes the Python number it holds, as in torch: ``np.float64(2)`` then
+    promotes like ``2.0``, never upcasting a float32 tensor (numpy's own rules would make
+    ``float32 array * np.float64(2)`` float64).  A list or an ndarray (0-d included) becomes
+    a tensor of its dtype, as ``as_tensor`` makes it."""
+    if type(x) in _EXACT_PYTHON_NUMBER or isinstance(x, TensorBase):
         return x
-    if isinstance(x, NUMBER):
+    if isinstance(x, np.generic):  # before the next test: np.float64 is a Python float too
+        x = x.item()
+    if isinstance(x, PYTHON_NUMBER):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
+    if isinstance(x, builtins.complex) or (isinstance(x, np.ndarray) and x.dtype.kind == "c"):
+        raise TypeError(f"{op}: tinytorch has no complex dtypes (got the complex operand "
+                        f"{x!r})")
     if isinstance(x, (np.ndarray, list, tuple)):
         return tensor(x)
     raise TypeError(f"{op}: unsupported operand type {type(x).__name__}")
+
+
+def fitted(value, np_dtype):
+    """The Python number ``value`` as written into a tensor of ``np_dtype`` (masked_fill's
+    value, clamp's bounds).  It must fit (torch's rule: _checks.check_fill_value); for an
+    integer dtype it becomes a scalar of that dtype, a float truncated toward zero and a
+    negative int wrapped into an unsigned dtype (-1 is 255 in uint8), as torch casts it."""
+    check_fill_value(value, np_dtype)
+    if np_dtype.kind in "iu" and not isinstance(value, builtins.bool):
+        return np.asarray(builtins.int(value), np.int64).astype(np_dtype)[()]
+    return value
 
 
 def promote(a, b, op, true_div=False):
@@ -112,35 +135,3 @@ def common_dtype(tensors):
         if t._data.dtype != dt.dtype:
             dt = np.empty((1,), result_type(dt, t._data))
     return [t if t._data.dtype == dt.dtype else cast(t, dt.dtype) for t in tensors]
-
-
-def index_key(idx):
-    """Turn a torch index into a numpy one (or a two-step one, see index.split_selects).
-
-    A basic index gets a trailing ``...``: numpy then returns a view even when every dim
-    is indexed by an int (x[0] of a vector is a 0-d view, not a detached scalar)."""
-    idx = tuple(_index_item(i) for i in idx) if isinstance(idx, tuple) else \
-        (_index_item(idx),)
-    if I.is_basic(idx):
-        return idx if Ellipsis in idx else idx + (Ellipsis,)
-    return I.split_selects(idx) if len(idx) > 1 else idx[0]
-
-
-def _index_item(i):
-    if isinstance(i, TensorBase):
-        i = i._data
-        if i.ndim == 0 and i.dtype.kind in "iu":
-            return builtins.int(i)  # a 0-d integer tensor indexes like an int
-    elif isinstance(i, list):
-        i = np.asarray(i)
-        if i.size == 0:
-            i = i.astype(np.int64)
-    elif isinstance(i, builtins.float):
-        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                         f"byte Variables are valid indices (got float {i})")
-    elif isinstance(i, slice) and i.step is not None and i.step <= 0:
-        raise ValueError("step must be greater than zero")
-    if isinstance(i, np.ndarray) and i.dtype.kind not in "biu":
-        raise IndexError("tensors used as indices must be long, int, byte or bool tensors, "
-                         f"got dtype {FROM_NP.get(i.dtype, i.dtype)}")
-    return i

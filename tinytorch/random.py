@@ -2,7 +2,8 @@
 import numpy as np
 
 from . import _dtype
-from ._api import shape_args, wrap
+from ._api import (check_no_kernel, check_normal_std, check_random_bounds, check_randperm,
+                   shape_args, wrap)
 
 _DEFAULT_SEED = 67280421310721  # torch's default seed: a fresh process is reproducible
 
@@ -63,23 +64,23 @@ def _gen(generator):
     return (generator or default_generator).rng
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype, kernel):
     d = _dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)
-    if not d.is_floating_point:
-        raise RuntimeError(f"expected a floating point dtype for random floats, got {d}")
+    check_no_kernel(d.np, kernel, "f")  # torch's kernels draw floats only
     return d.np
 
 
 def rand(*size, generator=None, dtype=None, requires_grad=False):
     """Uniform on [0, 1)."""
     shape = shape_args(size, "rand", sizes=True)
-    return wrap(_gen(generator).random(shape).astype(_float_dtype(dtype)), requires_grad)
+    return wrap(_gen(generator).random(shape).astype(_float_dtype(dtype, "check_uniform_bounds")),
+                requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, requires_grad=False):
     """Standard normal."""
     shape = shape_args(size, "randn", sizes=True)
-    arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype))
+    arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype, "normal_kernel_cpu"))
     return wrap(arr, requires_grad)
 
 
@@ -115,15 +116,18 @@ def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, l
                            f"from={low} >= to={high}")
     shape = shape_args((size,), "randint", sizes=True)
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    check_random_bounds(low, high, d.np)
     return wrap(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
 
 
 def randperm(n, generator=None, dtype=None):
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    n = check_randperm(n, d.np)
     return wrap(_gen(generator).permutation(n).astype(d.np))
 
 
 def normal(mean, std, size, generator=None):
+    check_normal_std(std)
     return wrap(_gen(generator).normal(mean, std, shape_args((size,), "normal", sizes=True))
                 .astype(_dtype.get_default_dtype().np))
 

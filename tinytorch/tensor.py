@@ -12,19 +12,20 @@ import builtins
 
 import numpy as np
 
-from . import _dtype, _numpy_protocol, _ops
-from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_extremum_dims,
-                      check_float_kernel, check_index, check_invert, check_item,
-                      check_matrix, check_mean_dtype, check_mT, check_neg,
+from . import _dtype, _index, _numpy_protocol, _ops
+from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_float_kernel,
+                      check_grad_assignment, check_index, check_invert, check_item,
+                      check_mean_dtype, check_mT, check_neg, check_normal_std,
                       check_not_bool_sub, check_numpy, check_repeat, check_requires_grad,
-                      check_sized, check_t, check_view, correction_arg, dim_arg, dims_arg,
-                      expand_sizes, index_error, infer_shape, not_implemented, permute_dims,
-                      shape_args, to_dtype_arg)
+                      check_sized, check_t, check_uniform_bounds, correction_arg, dim_arg,
+                      dims_arg, expand_sizes, infer_shape, not_implemented, permute_dims,
+                      shape_args, to_dtype_arg, warn_non_leaf_grad)
+from . import _math, _reductions, _shapes
 from ._dtype import FROM_NP
 from ._inplace import copy_, inplace, random_fill, refresh_view, setitem, view_of
 from ._ops import (bitwise_method, comparison_method, float_method, integer_division_method,
                    matmul, to_method, where)
-from ._promotion import NUMBER, as_operand, binary, cast, floating, index_key
+from ._promotion import NUMBER, as_operand, binary, cast, fitted
 from .autograd import engine
 from .autograd.function import TensorBase, _make
 from .autograd.views import swap_storage
@@ -68,14 +69,14 @@ class Tensor(TensorBase):
     tensor([2., 4.])
     """
 
-    # the slots are TensorBase's: _data (the ndarray), grad, _requires_grad, grad_fn,
+    # the slots are TensorBase's: _data (the ndarray), _grad, _requires_grad, grad_fn,
     # _output_nr, _vc (the version counter, shared by a tensor and its views; see
     # autograd/views.py), _hooks and _view (for a view, a ViewInfo)
     __slots__ = ()
 
     def __init__(self, *args, requires_grad=False):
         self._data = constructor_array(args, Size)
-        self.grad = None
+        self._grad = None
         self._requires_grad = False
         self.grad_fn = None
         self._output_nr = 0
@@ -117,6 +118,19 @@ class Tensor(TensorBase):
     def requires_grad(self, flag):
         check_requires_grad(self, flag, setter=True)
         self.requires_grad_(flag)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward (None until then); on a non-leaf only with
+        ``retain_grad()`` (else a warning, as in torch)."""
+        if self._grad is None and self.grad_fn is not None and not retains_grad(self):
+            warn_non_leaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        check_grad_assignment(self, value)
+        self._grad = value
 
     @property
     def _version(self):
@@ -350,10 +364,13 @@ class Tensor(TensorBase):
 
     __floordiv__ = integer_division_method(np.floor_divide, "floor_divide", "div_floor_cpu")
     __rfloordiv__ = integer_division_method(np.floor_divide, "floor_divide", "div_floor_cpu", True)
-    __mod__ = integer_division_method(np.mod, "remainder", "remainder_cpu")
-    __rmod__ = integer_division_method(np.mod, "remainder", "remainder_cpu", True)
+    def __mod__(self, other):
+        return _math.remainder(self, other)
 
-    floor_divide, remainder = __floordiv__, __mod__
+    def __rmod__(self, other):
+        return _math.remainder(other, self)
+
+    floor_divide = __floordiv__
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -385,10 +402,10 @@ class Tensor(TensorBase):
         return _make(np.logical_not(self._data))
 
     def add(self, other, alpha=1):
-        return self + (other * alpha if alpha != 1 else other)
+        return _ops.add(self, other, alpha)
 
     def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+        return _ops.sub(self, other, alpha)
 
     def mul(self, other):
         return self * other
@@ -462,45 +479,33 @@ class Tensor(TensorBase):
             return R.MeanAll.apply(x, None, False)
         return R.Mean.apply(x, dims_arg(dim, self._data.ndim, "mean"), keepdim)
 
-    def max(self, dim=None, keepdim=False, other=None):
+    def max(self, dim=None, keepdim=False, other=None, *, axis=None, keepdims=None):
+        dim, keepdim = aliases(dim, keepdim, axis, keepdims, "max")
         return _ops.extremum(self, dim, keepdim, other, "max")
 
-    def min(self, dim=None, keepdim=False, other=None):
+    def min(self, dim=None, keepdim=False, other=None, *, axis=None, keepdims=None):
+        dim, keepdim = aliases(dim, keepdim, axis, keepdims, "min")
         return _ops.extremum(self, dim, keepdim, other, "min")
 
-    def amax(self, dim=(), keepdim=False):
-        axes = dims_arg(dim, self._data.ndim, "amax")
-        check_extremum_dims(self, axes, "amax")
-        return R.AMax.apply(self, axes, keepdim)
+    # amax amin argmax argmin logsumexp norm all any: _reductions.METHODS
 
-    def amin(self, dim=(), keepdim=False):
-        axes = dims_arg(dim, self._data.ndim, "amin")
-        check_extremum_dims(self, axes, "amin")
-        return R.AMin.apply(self, axes, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return _ops.arg_extremum(self, dim, keepdim, np.argmax, "argmax")
-
-    def argmin(self, dim=None, keepdim=False):
-        return _ops.arg_extremum(self, dim, keepdim, np.argmin, "argmin")
-
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None):
         """Variance: Σ(x - x̄)² / (n - correction); ``correction=1`` (unbiased) by default."""
         if isinstance(dim, builtins.bool):  # torch's var(unbiased) overload
             dim, unbiased = None, dim
+        dim, keepdim = aliases(dim, keepdim, axis, keepdims, "var")
         correction = correction_arg(unbiased, correction, self, "var")
         return R.Var.apply(self, dims_arg(dim, self._data.ndim, "var"), correction, keepdim)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None):
         """Standard deviation: √var (same arguments as ``var``)."""
         if isinstance(dim, builtins.bool):
             dim, unbiased = None, dim
+        dim, keepdim = aliases(dim, keepdim, axis, keepdims, "std")
         correction = correction_arg(unbiased, correction, self, "std")
         return R.Std.apply(self, dims_arg(dim, self._data.ndim, "std"), correction, keepdim)
-
-    def logsumexp(self, dim, keepdim=False):
-        return R.LogSumExp.apply(floating(self), dims_arg(dim, self._data.ndim, "logsumexp"),
-                                 keepdim)
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
@@ -512,23 +517,21 @@ class Tensor(TensorBase):
         check_float_kernel(x, "log_softmax_lastdim_kernel_impl")
         return R.LogSoftmaxFunction.apply(x, dim_arg(dim, self._data.ndim, "log_softmax"))
 
-    def norm(self, p=2, dim=None, keepdim=False):
-        return _ops.norm(self, p, dim, keepdim, dims_arg(dim, self._data.ndim, "norm"))
-
-    def all(self):
-        return _make(np.asarray(np.all(self._data)))
-
-    def any(self):
-        return _make(np.asarray(np.any(self._data)))
-
     # --- matmul --------------------------------------------------------------------------
     def matmul(self, other):
         return matmul(self, other)
 
     def mm(self, mat2):
-        check_matrix(self, "self", "mm")
-        check_matrix(mat2, "mat2", "mm")
-        return matmul(self, mat2)
+        return _ops.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return _ops.bmm(self, mat2)
+
+    def mv(self, vec):
+        return _ops.mv(self, vec)
+
+    def dot(self, tensor):
+        return _ops.dot(self, tensor)
 
     # --- shape: views of self (see _inplace.view_of) -------------------------------------
     def reshape(self, *shape):
@@ -536,12 +539,7 @@ class Tensor(TensorBase):
         return view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape),
                        check=True)
 
-    def view(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            raise RuntimeError("view(dtype) is not supported; use .to(dtype)")
-        shape = infer_shape(shape_args(shape, "view"), self._data.size)
-        check_view(self._data, shape)
-        return view_of(self, S.Reshape.apply(self, shape), lambda a: a.reshape(shape))
+    # view (shapes and dtypes) is in _shapes.py's table
 
     def view_as(self, other):
         return self.view(other._data.shape)
@@ -620,15 +618,17 @@ class Tensor(TensorBase):
             # (mini-batches, embeddings); benchmarks/mlp.py: 8.4 -> 5.4 µs per batch index
             try:
                 return I.GetItem.apply(self, idx._data)
-            except IndexError as e:
-                raise index_error(e) from None
-        idx = index_key(idx)
+            except IndexError:
+                pass  # torch's checks below say why
+        shape = self._data.shape
+        key = _index.key(idx, shape)
         try:
-            out = I.getitem_function(idx).apply(self, idx)
-        except IndexError as e:
-            raise index_error(e, self._data.shape, idx) from None
-        if I.is_basic(idx):
-            view_of(self, out, lambda a: a[idx])
+            out = I.getitem_function(key).apply(self, key)
+        except IndexError:  # numpy refused: torch's own reading gives its error (or a key)
+            key = _index.key(idx, shape, strict=True)
+            out = I.getitem_function(key).apply(self, key)
+        if I.is_basic(key):
+            view_of(self, out, lambda a: a[key])
         return out
 
     def __setitem__(self, idx, value):
@@ -662,6 +662,9 @@ class Tensor(TensorBase):
         return inplace(self, lambda: self.masked_fill(mask, value), "masked_fill_")
 
     def fill_(self, value):
+        value = as_operand(value, "fill_")
+        if not isinstance(value, Tensor):
+            value = fitted(value, self._data.dtype)  # it must fit the dtype, as in torch
         return inplace(self, lambda: E.Fill.apply(self, value), "fill_")
 
     def zero_(self):
@@ -670,10 +673,14 @@ class Tensor(TensorBase):
     copy_ = copy_
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
+        if self._data.dtype.kind == "f":
+            check_uniform_bounds(a, b, self._data.dtype)
         return random_fill(self, lambda rng, shape: rng.uniform(a, b, shape), generator,
                            "check_uniform_bounds", "uniform_")
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
+        if self._data.dtype.kind == "f":
+            check_normal_std(std)
         return random_fill(self, lambda rng, shape: rng.normal(mean, std, shape), generator,
                            "normal_kernel_cpu", "normal_")
 
@@ -690,3 +697,12 @@ class Tensor(TensorBase):
     def new_full(self, size, fill_value, dtype=None):
         return full(size, fill_value, dtype=dtype or self.dtype)
 
+
+# the op families kept in modules of their own list their Tensor methods in a table
+def _add_methods(*families):
+    for family in families:
+        for name, fn in family.METHODS.items():
+            setattr(Tensor, name, fn)
+
+
+_add_methods(_math, _reductions, _shapes)

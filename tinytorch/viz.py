@@ -50,7 +50,7 @@ def _tensor_label(t, name, show_data, show_grad):
     lines.append(f"{_shape(t)} {t.dtype.name}")
     if show_data:
         lines.append("data " + _summary(t.detach().numpy()))
-    if show_grad and t.grad is not None:
+    if show_grad and (t.is_leaf or t.retains_grad) and t.grad is not None:
         lines.append("grad " + _summary(t.grad.detach().numpy()))
     return "\n".join(lines)
 

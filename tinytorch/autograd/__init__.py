@@ -5,13 +5,14 @@ from . import engine, functional
 from .anomaly import detect_anomaly, set_detect_anomaly
 from .function import BackwardNode, Function, _make, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_grad_enabled)
 from .grad_mode import STATE as _STATE
 
 __all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError",
            "detect_anomaly",
            "set_detect_anomaly", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "trace_backward", "once_differentiable", "BackwardNode",
+           "is_grad_enabled", "inference_mode", "is_inference_mode_enabled", "trace_backward", "once_differentiable", "BackwardNode",
            "functional"]
 
 

@@ -15,6 +15,7 @@ from .._dtype import FROM_NP
 from .function import BackwardNode as Node
 from .function import TensorBase, _make
 from .grad_mode import STATE
+from .hooks import check_hook_result
 
 
 def sum_to(grad, shape):
@@ -37,8 +38,12 @@ def sum_to(grad, shape):
             axes.append(lead + i)
         elif n != g:
             return None
-    out = grad.sum(axis=tuple(axes), keepdims=True) if axes else grad
-    return out.reshape(shape)
+    if not axes:
+        return grad.reshape(shape)
+    if type(grad) is np.ndarray and grad.dtype == np.float16:  # accumulate in float32, as torch
+        return grad.sum(axis=tuple(axes), keepdims=True, dtype=np.float32).astype(
+            np.float16).reshape(shape)
+    return grad.sum(axis=tuple(axes), keepdims=True).reshape(shape)
 
 
 def _fit(node, i, grad, meta, create_graph):
@@ -88,13 +93,16 @@ def _check_anomaly(node, grads):
 def _accumulate_leaf(t, g, owned=False):
     """Add ``g`` (an array, or a Tensor with history under create_graph) into ``t.grad``."""
     if isinstance(g, TensorBase):
-        t.grad = g if t.grad is None else t.grad + g
-    elif t.grad is None:
+        t._grad = g if t._grad is None else t._grad + g
+        return
+    if type(g) is not np.ndarray:  # a sum of 0-d arrays is a numpy scalar
+        g, owned = np.asarray(g), True
+    if t._grad is None:
         # unless the engine made g just for this leaf, copy it: a backward may hand the
         # same array to several places
-        t.grad = _make(g if owned else g.copy())
+        t._grad = _make(g if owned else g.copy())
     else:
-        t.grad = _make(t.grad._data + g)
+        t._grad = _make(np.asarray(t._grad._data + g))
 
 
 def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True, tracer=None,
@@ -111,8 +119,10 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
     STATE.enabled = create_graph  # as torch: backward records only with create_graph
     STATE.graph_backward += create_graph
     try:
-        return _run(roots, grads, retain_graph, inputs, accumulate,
-                    STATE.tracer if tracer is None else tracer, create_graph)
+        # inf - inf and the like give nan silently, as in torch (one errstate per backward)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _run(roots, grads, retain_graph, inputs, accumulate,
+                        STATE.tracer if tracer is None else tracer, create_graph)
     finally:
         STATE.enabled = prev_mode
         STATE.graph_backward -= create_graph
@@ -258,6 +268,7 @@ def _deliver_leaf(t, g, capture, results, accumulate, owned=False):
         for hook in t._hooks or ():
             out = hook(g if isinstance(g, TensorBase) else _make(g))
             if out is not None:
+                check_hook_result(hook, g, out)
                 g = out if isinstance(g, TensorBase) else out._data
                 owned = False
         _accumulate_leaf(t, g, owned)
@@ -272,5 +283,6 @@ def _run_hooks(node, out_grads, create_graph):
             g = out_grads[nr]
             res = hook(g if create_graph else _make(g))
             if res is not None:
+                check_hook_result(hook, g, res)
                 out_grads[nr] = res if create_graph else res._data
     return out_grads

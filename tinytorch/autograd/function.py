@@ -42,7 +42,7 @@ class TensorBase:
     builds its outputs through ``_make`` without importing that module.
     """
 
-    __slots__ = ("_data", "grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
+    __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
                  "_view", "__weakref__")
     _concrete = None  # the Tensor class, set when it is defined
 
@@ -52,11 +52,19 @@ class TensorBase:
             TensorBase._concrete = cls
 
 
+def type_name(obj):
+    """The type of ``obj`` as torch's messages name it: ``float``, ``numpy.ndarray``."""
+    kind = type(obj)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def _make(data):
     """Wrap an ndarray in a Tensor without checks or copies (the engine's and ops' builder)."""
     t = object.__new__(TensorBase._concrete)
     t._data = data
-    t.grad = None
+    t._grad = None
     t._requires_grad = False
     t.grad_fn = None
     t._output_nr = 0
@@ -207,23 +215,23 @@ class BackwardNode:
     def _store_saved(self, args, outs):
         """Keep what forward saved, and for each array that belongs to an input or an
         output, the version it had and where it came from (see SavedVersion)."""
-        saved, metas = [], []
-        for x in self._to_save:
-            ref = None
-            if type(x) is np.ndarray:  # a built-in saves arrays: an input's, or an output's
-                for a in args:
-                    if isinstance(a, TensorBase) and a._data is x:
-                        ref = _input_ref(a)
+        saved = self._to_save
+        metas = []
+        if self._raw:  # a built-in saves arrays (or None): an input's, or an output's
+            for x in saved:
+                for t in args:
+                    if isinstance(t, TensorBase) and t._data is x:
+                        metas.append(_input_ref(t))
                         break
                 else:
-                    ref = _output_ref(x, outs)
-            elif isinstance(x, TensorBase):  # a user Function saves tensors
-                ref = _output_ref(x, outs) or _input_ref(x)
-                x = x._data
-            saved.append(x)
-            metas.append(ref)
+                    metas.append(None if x is None else _output_ref(x, outs))
+        else:  # a user Function saves tensors
+            for x in saved:
+                metas.append(_output_ref(x, outs) or _input_ref(x)
+                             if isinstance(x, TensorBase) else None)
+            saved = tuple(x._data if isinstance(x, TensorBase) else x for x in saved)
         self._to_save = ()
-        self._saved = tuple(saved)
+        self._saved = saved
         self._saved_meta = tuple(metas)
 
     def _release(self):
@@ -261,9 +269,25 @@ class BackwardNode:
             out = tuple(out) if isinstance(out, list) else (out,)
         if len(out) != len(self.next_functions):
             out = self._check_count(out)
-        if not self._raw and not create_graph:
-            out = tuple(g._data if isinstance(g, TensorBase) else g for g in out)
+        if not self._raw:
+            self._check_user_grads(out)
+            if not create_graph:
+                out = tuple(None if g is None else g._data for g in out)
         return out
+
+    def _check_user_grads(self, out):
+        """A user Function's backward returns a Tensor or None per input, and None for an
+        input that was not a Tensor (torch's checks and words)."""
+        for i, (g, was_tensor) in enumerate(zip(out, self._tensor_args)):
+            if g is None:
+                continue
+            if not isinstance(g, TensorBase):
+                raise RuntimeError(f"expected Variable or None (got {type_name(g)})")
+            if not was_tensor:
+                raise RuntimeError(
+                    f"function {type(self).__name__} returned a gradient different than None "
+                    f"at position {i + 1}, but the corresponding forward input was not a "
+                    "Variable")
 
 
 class Function:
@@ -300,6 +324,8 @@ class Function:
         if cls._raw:
             out = cls.forward(node, *inputs)
         else:
+            if track:  # for the checks of what backward returns
+                node._tensor_args = tuple(isinstance(a, TensorBase) for a in args)
             with no_grad():
                 out = cls.forward(node, *inputs)
         return _wrap_outputs(cls, node, args, out, track)
@@ -309,33 +335,38 @@ def _link_inputs(node, args, raw):
     """One pass over the inputs: what forward receives (arrays for a built-in) and, when the
     graph is recorded, for each input the edge backward follows, whether it needs a gradient
     and the shape/dtype the engine will check that gradient against."""
-    inputs, edges, needs, metas = [], [], [], []
-    track = False
+    inputs, edges, metas = [], [], []
+    untracked = 0
     record = STATE.enabled
     for a in args:
         if isinstance(a, TensorBase):
+            d = a._data
             if record and a._requires_grad:
                 if a._view is not None and a._view.version != a._vc[0]:
                     a._refresh_view()  # its memory changed in place: rebuild its history
-                track = True
+                    d = a._data
                 fn = a.grad_fn
                 edges.append((fn, a._output_nr) if fn is not None else (a, 0))
-                needs.append(True)
-                d = a._data
                 metas.append((d.shape, d.dtype))
                 inputs.append(d if raw else a)
                 continue
-            inputs.append(a._data if raw else a)
+            inputs.append(d if raw else a)
         else:
             inputs.append(a)
         edges.append(None)
-        needs.append(False)
         metas.append(None)
-    if track:
-        node.needs_input_grad = tuple(needs)
-        node.next_functions = tuple(edges)
-        node._in_meta = tuple(metas)
-    return inputs, track
+        untracked += 1
+    n = len(edges)
+    if untracked == n:
+        return inputs, False
+    node.next_functions = edges = tuple(edges)
+    node.needs_input_grad = (_ALL_NEED[n] if n < 4 and not untracked
+                             else tuple(e is not None for e in edges))
+    node._in_meta = tuple(metas)
+    return inputs, True
+
+
+_ALL_NEED = [(True,) * n for n in range(4)]  # needs_input_grad when every input needs one
 
 
 def _not_float(cls, dtype):

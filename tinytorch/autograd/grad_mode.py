@@ -1,12 +1,20 @@
-"""Switching gradient recording on and off: no_grad, enable_grad, set_grad_enabled."""
+"""Switching gradient recording on and off: no_grad, enable_grad, set_grad_enabled,
+inference_mode.
+
+Every switch is per thread, as in torch: a thread evaluating under ``no_grad`` does not stop
+another thread's training loop from recording its graph.
+"""
 import functools
+import threading
 
 
-class _State:
-    __slots__ = ("enabled", "anomaly", "tracer", "graph_backward")
+class _State(threading.local):
+    """The autograd switches of the current thread (``threading.local``: each thread sees
+    its own copy, which ``__init__`` fills with the defaults on the thread's first use)."""
 
     def __init__(self):
         self.enabled = True
+        self.inference = False  # inside inference_mode()
         self.anomaly = False
         self.tracer = None
         self.graph_backward = 0  # > 0 while a create_graph backward runs
@@ -16,7 +24,13 @@ STATE = _State()
 
 
 def is_grad_enabled():
+    """Whether ops on this thread record the graph (torch.is_grad_enabled)."""
     return STATE.enabled
+
+
+def is_inference_mode_enabled():
+    """Whether this thread is inside ``inference_mode()``."""
+    return STATE.inference
 
 
 class _GradModeContext:
@@ -89,3 +103,42 @@ class set_grad_enabled(_GradModeContext):
 
     def __repr__(self):
         return f"set_grad_enabled(mode={self.mode})"
+
+
+class inference_mode(_GradModeContext):
+    """``no_grad`` for pure inference, as a context manager or decorator:
+    ``inference_mode(False)`` leaves the mode as it is.
+
+    >>> with tinytorch.inference_mode():
+    ...     y = model(x)
+    >>> y.requires_grad
+    False
+
+    torch also marks the tensors made inside as "inference tensors" (which autograd later
+    refuses to save); tinytorch has no such tensors: what is made inside is an ordinary
+    tensor without history, as under ``no_grad``.
+    """
+
+    def __init__(self, mode=True):
+        self.mode_on = bool(mode)
+
+    def __enter__(self):
+        self._prev = STATE.enabled, STATE.inference
+        if self.mode_on:
+            STATE.enabled, STATE.inference = False, True
+
+    def __exit__(self, *exc):
+        STATE.enabled, STATE.inference = self._prev
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode_on
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+    def __repr__(self):
+        return f"inference_mode(mode={self.mode_on})"

@@ -7,6 +7,9 @@ The engine (engine.py) calls the hooks and fills the retained gradients.
 """
 import weakref
 
+from .._dtype import TORCH_TYPE
+from .function import TensorBase, type_name
+
 
 class HookHandle:
     """What register_hook returns: ``remove()`` unregisters the hook."""
@@ -54,3 +57,20 @@ def retain_grad(t):
 def retains_grad(t):
     node = t.grad_fn
     return node is not None and node._retained is not None and t._output_nr in node._retained
+
+
+def check_hook_result(hook, grad, result):
+    """A hook may replace a gradient only by a Tensor of the same dtype and shape (torch's
+    checks and words); ``grad`` is what the hook received (an array or a Tensor)."""
+    if not isinstance(result, TensorBase):
+        raise TypeError(f"expected Variable, but hook returned '{type_name(result)}'")
+    if isinstance(grad, TensorBase):
+        grad = grad._data
+    name = getattr(hook, "__name__", type(hook).__name__)
+    have, want = result._data.dtype, grad.dtype
+    if have != want:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"torch.{TORCH_TYPE.get(want.name, want)}Tensor got "
+                           f"torch.{TORCH_TYPE.get(have.name, have)}Tensor)")
+    if result._data.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")

@@ -1,73 +1,44 @@
-"""Indexing: reading (x[idx]) and writing (x[idx] = v) elements."""
+"""Indexing: reading (x[idx]) and writing (x[idx] = v) elements with a numpy key.
+
+``tinytorch/_index.py`` reads torch's index into that key: a basic one (ints, slices, None,
+...: a view), an advanced one, or Steps (two numpy steps, as torch applies its ints before its
+index tensors).
+"""
+from typing import NamedTuple
+
 import numpy as np
 
 from ..autograd.function import Primitive
 
-_INT = (int, np.integer)
+_BASIC = {int, slice, type(None), type(Ellipsis)}  # what numpy's basic indexing takes
+
+
+class Steps(NamedTuple):
+    """An index applied in two numpy steps, x[basic][arrays]: the ints, slices and Nones
+    first (a view), then the index arrays, with full slices for the other dims."""
+
+    basic: tuple
+    arrays: tuple
 
 
 def is_basic(idx):
-    """Basic indexing (ints, slices, None, ...) never repeats an element."""
-    if isinstance(idx, Steps):
-        return False
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))
-               for i in items)
-
-
-class Steps(tuple):
-    """An index applied in two steps: integers (and slices) first, then index arrays."""
-
-    __slots__ = ()
-
-
-def split_selects(idx):
-    """torch applies integer indices first, as selects, and then the index arrays.
-
-    numpy treats an int next to an index array as one more index array, which moves the
-    result's dims when they are not adjacent: for x of shape (2, 3, 4), numpy's
-    x[0, :, [1, 2]] has shape (2, 3) but torch's has shape (3, 2).  So when ints and
-    arrays are mixed, the index becomes two steps: x[ints and slices][arrays].
-    """
-    has_int = has_arr = False
-    for i in idx:
-        if isinstance(i, _INT) and not isinstance(i, (bool, np.bool_)):
-            has_int = True
-        elif isinstance(i, np.ndarray):
-            has_arr = True
-    if not (has_int and has_arr):
-        return idx
-    first, second = [], []
-    for i in idx:
-        if isinstance(i, np.ndarray):
-            # the dims this array indexes stay whole in the first step
-            first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
-            second.append(i)
-        elif isinstance(i, _INT) and not isinstance(i, (bool, np.bool_)):
-            first.append(i)  # the dim disappears: nothing for it in the second step
-        elif i is None:
-            first.append(None)
-            second.append(slice(None))
-        elif i is Ellipsis:
-            first.append(i)
-            second.append(i)
-        else:
-            first.append(i)
-            second.append(slice(None))
-    return Steps((tuple(first), tuple(second)))
+    """Basic indexing (ints, slices, None, ...) makes a view and never repeats an element."""
+    if type(idx) is not tuple:
+        return type(idx) in _BASIC  # a Steps is no plain tuple
+    return all(type(i) in _BASIC for i in idx)
 
 
 def take(x, idx):
     """x[idx] for a plain or a two-step index."""
     if isinstance(idx, Steps):
-        return x[idx[0]][idx[1]]
+        return x[idx.basic][idx.arrays]
     return x[idx]
 
 
 def _target(x, idx):
     """(a view of x, the index left to apply to it): writing there writes into x."""
     if isinstance(idx, Steps):
-        return x[idx[0]], idx[1]
+        return x[idx.basic], idx.arrays
     return x, idx
 
 
@@ -149,13 +120,18 @@ def getitem_function(idx):
 
 
 class SetItem(Primitive):
-    """z = x with z[idx] = v;  dz/dx = g with the overwritten places zeroed, dz/dv = g[idx]"""
+    """z = x with z[idx] = v;  dz/dx = g with the overwritten places zeroed, dz/dv = g[idx]
+
+    (v broadcasts to x[idx]: the engine sums dz/dv back to v's shape.)"""
 
     backward_name = "IndexPutBackward0"
 
     @staticmethod
     def forward(ctx, x, idx, v):
-        ctx.idx = idx
+        ctx.idx, ctx.v_ndim = idx, v.ndim if type(v) is np.ndarray else 0
+        if ctx.v_ndim and v.shape[0] == 1:
+            # torch drops a value's leading dims of size 1 (and numpy's write by mask must)
+            v = v.reshape(v.shape[next(i for i, n in enumerate(v.shape + (0,)) if n != 1):])
         out = x.copy()
         view, last = _target(out, idx)
         view[last] = v
@@ -165,7 +141,12 @@ class SetItem(Primitive):
     def backward(ctx, g):
         # g with the overwritten places zeroed is this op again, writing 0 (its own backward)
         gx = SetItem.call(g, ctx.idx, 0) if ctx.needs_input_grad[0] else None
-        gv = GetItem.call(g, ctx.idx) if ctx.needs_input_grad[2] else None
+        gv = None
+        if ctx.needs_input_grad[2]:
+            gv = GetItem.call(g, ctx.idx)
+            extra = ctx.v_ndim - len(gv.shape)
+            if extra > 0:  # v had leading dims of size 1, which the write dropped
+                gv = gv.reshape((1,) * extra + tuple(gv.shape))
         return gx, None, gv
 
 

@@ -15,8 +15,8 @@ import math
 import numpy as np
 
 from ..autograd.function import Primitive
-from .elementwise import SigmoidFunction, sigmoid_array
-from .reduce import SoftmaxFunction
+from .elementwise import SigmoidFunction, Sign, sigmoid_array
+from .reduce import SoftmaxFunction, accumulator, widened
 
 # --- erfc, for the exact GELU ------------------------------------------------------------
 # numpy has no erf.  For x >= 0 we write erfc(x) = t·exp(-x² + P(t)) with t = 1/(1 + x/2):
@@ -127,7 +127,8 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
 class GeluFunction(Primitive):
-    """Exact: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2;  dy/dx = Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π)
+    """Exact: y = x·Φ(x), Φ(x) = erfc(-x/√2)/2;  dy/dx = Φ(x) + x·φ(x),
+           φ(x) = e^(-x²/2)/√(2π)
 
     tanh: y = x/2·(1 + tanh u), u = √(2/π)(x + 0.044715x³);
           dy/dx = (1 + tanh u)/2 + x/2·(1 - tanh² u)·√(2/π)(1 + 3·0.044715x²)
@@ -141,21 +142,23 @@ class GeluFunction(Primitive):
     def forward(ctx, x, approximate):
         ctx.approximate = approximate
         ctx.save_for_backward(x)
-        if approximate == "tanh":
-            th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-            return (0.5 * x * (1.0 + th)).astype(x.dtype, copy=False)
-        cdf = 0.5 * erfc_array(x * -_SQRT_HALF)          # Φ(x), float64
-        return (x * cdf).astype(x.dtype, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):  # -inf·0 is NaN (as torch)
+            if approximate == "tanh":
+                th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
+                return (0.5 * x * (1.0 + th)).astype(x.dtype, copy=False)
+            cdf = 0.5 * erfc_array(x * -_SQRT_HALF)          # Φ(x), float64
+            return (x * cdf).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         if ctx.approximate != "tanh":
             return GeluBackward.call(g, x), None
-        th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-        d = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * _SQRT_2_OVER_PI * \
-            (1.0 + 3 * 0.044715 * x * x)
-        return g * d, None
+        with np.errstate(invalid="ignore", over="ignore"):  # ±inf: inf·0 is NaN (as torch)
+            th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
+            d = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * _SQRT_2_OVER_PI * \
+                (1.0 + 3 * 0.044715 * x * x)
+            return g * d, None
 
 
 class GeluBackward(Primitive):
@@ -168,8 +171,9 @@ class GeluBackward(Primitive):
     def forward(ctx, g, x):
         ctx.save_for_backward(g, x)
         xf = x.astype(np.float64, copy=False)            # Φ and φ in float64, as forward
-        d = 0.5 * erfc_array(x * -_SQRT_HALF) + xf * _INV_SQRT_2PI * np.exp(-0.5 * xf * xf)
-        return (g * d).astype(g.dtype, copy=False)
+        with np.errstate(invalid="ignore", over="ignore"):  # ±inf: inf·0 is NaN (as torch)
+            d = 0.5 * erfc_array(x * -_SQRT_HALF) + xf * _INV_SQRT_2PI * np.exp(-0.5 * xf * xf)
+            return (g * d).astype(g.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, gg):
@@ -178,7 +182,8 @@ class GeluBackward(Primitive):
         gg_g = GeluBackward.call(gg, x) if need[0] else None
         gx = None
         if need[1]:
-            gx = gg * g * (_INV_SQRT_2PI * np.exp(-0.5 * x * x) * (2.0 - x * x))
+            with np.errstate(invalid="ignore", over="ignore"):
+                gx = gg * g * (_INV_SQRT_2PI * np.exp(-0.5 * x * x) * (2.0 - x * x))
         return gg_g, gx
 
 
@@ -190,13 +195,15 @@ class SiluFunction(Primitive):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * sigmoid_array(x)
+        with np.errstate(invalid="ignore"):  # -inf·0 is NaN (as torch)
+            return x * sigmoid_array(x)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         s = SigmoidFunction.call(x)
-        return g * (s * (1 + x * (1 - s)))
+        with np.errstate(invalid="ignore"):  # ±inf: inf·0 is NaN (as torch)
+            return g * (s * (1 + x * (1 - s)))
 
 
 class SoftplusFunction(Primitive):
@@ -209,34 +216,38 @@ class SoftplusFunction(Primitive):
         bx = x * beta
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
-        # log(1 + e^z) = logaddexp(0, z): never overflows
-        soft = np.logaddexp(0, bx) / beta
+        # log(1 + e^z) = logaddexp(0, z): never overflows (and is NaN at NaN, silently)
+        with np.errstate(invalid="ignore"):
+            soft = np.logaddexp(0, bx) / beta
         return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         bx = x * ctx.beta
-        return g * np.where(bx > ctx.threshold, 1, SigmoidFunction.call(bx)), None, None
+        with np.errstate(invalid="ignore"):  # ±inf: inf·0 is NaN (as torch)
+            return g * np.where(bx > ctx.threshold, 1, SigmoidFunction.call(bx)), None, None
 
 
 class EluFunction(Primitive):
-    """y = x if x > 0 else α(e^x - 1);  dy/dx = 1 if x > 0 else α·e^x = y + α"""
+    """y = α(e^x - 1) if x <= 0 else x;  dy/dx = α·e^x = y + α if x <= 0 else 1  (1 at NaN,
+    as torch)"""
 
     backward_name = "EluBackward0"
 
     @staticmethod
     def forward(ctx, x, alpha):
-        pos = x > 0
-        out = np.where(pos, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
-        ctx.save_for_backward(pos, out)
+        neg = x <= 0
+        out = np.where(neg, alpha * np.expm1(np.minimum(x, 0)), x).astype(x.dtype, copy=False)
+        ctx.save_for_backward(neg, out)
         ctx.alpha = alpha
         return out
 
     @staticmethod
     def backward(ctx, g):
-        pos, out = ctx.saved_tensors
-        return np.where(pos, g, g * (out + ctx.alpha)), None
+        neg, out = ctx.saved_tensors
+        with np.errstate(invalid="ignore"):  # at x = -inf: g·0, NaN for an infinite g
+            return np.where(neg, g * (out + ctx.alpha), g), None
 
 
 class DropoutFunction(Primitive):
@@ -269,9 +280,9 @@ def _reduce(ctx, loss, reduction, denom=None):
     ctx.reduction = reduction
     if reduction == "none":
         return loss
-    total = loss.sum(dtype=loss.dtype)
+    total = loss.sum(dtype=accumulator(loss.dtype))     # float16 summed in float32
     if reduction == "sum":
-        return np.asarray(total)
+        return np.asarray(total, dtype=loss.dtype)
     n = loss.size if denom is None else denom
     ctx.denom = n
     if n:
@@ -298,36 +309,44 @@ class MseLossFunction(Primitive):
     @staticmethod
     def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
-        d = x - y
-        return _reduce(ctx, d * d, reduction)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN (as torch)
+            d = x - y
+            return _reduce(ctx, d * d, reduction)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = (2 * _upstream(ctx, g)) * (x - y)
+        with np.errstate(invalid="ignore", over="ignore"):
+            gx = (2 * _upstream(ctx, g)) * (x - y)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
 class L1LossFunction(Primitive):
-    """l = |x - y|;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)"""
+    """l = |x - y|;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)  (0 where x - y is 0 or
+    NaN: torch's sign)"""
 
     backward_name = "L1LossBackward0"
 
     @staticmethod
     def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
-        return _reduce(ctx, np.abs(x - y), reduction)
+        with np.errstate(invalid="ignore"):  # inf - inf is NaN, silently (as torch)
+            return _reduce(ctx, np.abs(x - y), reduction)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = _upstream(ctx, g) * np.sign(x - y)
+        with np.errstate(invalid="ignore"):  # inf - inf
+            gx = _upstream(ctx, g) * Sign.call(x - y)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
 class SmoothL1LossFunction(Primitive):
     """d = x - y;  l = d²/(2β) if |d| < β else |d| - β/2;
-    dl/dx = d/β if |d| < β else sign(d),  dl/dy = -dl/dx  (β = 0 is the L1 loss)"""
+    dl/dx = d/β if |d| < β else sign(d),  dl/dy = -dl/dx  (β = 0 is the L1 loss)
+
+    At NaN dl/dx is NaN, as torch's -1 / 1 / d/β branches give; for β = 0 it is 0 (the L1
+    loss's sign(NaN) = 0)."""
 
     backward_name = "SmoothL1LossBackward0"
 
@@ -335,22 +354,26 @@ class SmoothL1LossFunction(Primitive):
     def forward(ctx, x, y, reduction, beta):
         ctx.save_for_backward(x, y)
         ctx.beta = beta
-        d = x - y
-        a = np.abs(d)
-        if beta == 0:
-            loss = a
-        else:
-            loss = np.where(a < beta, (0.5 / beta) * d * d, a - 0.5 * beta).astype(d.dtype,
-                                                                                   copy=False)
-        return _reduce(ctx, loss, reduction)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN (as torch)
+            d = x - y
+            a = np.abs(d)
+            if beta == 0:
+                loss = a
+            else:
+                loss = np.where(a < beta, (0.5 / beta) * d * d, a - 0.5 * beta)
+            return _reduce(ctx, loss.astype(d.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        d = x - y
         beta = ctx.beta
-        dd = np.sign(d) if beta == 0 else np.where(np.abs(d) < beta, d / beta, np.sign(d))
-        gx = _upstream(ctx, g) * dd
+        with np.errstate(invalid="ignore"):  # inf - inf
+            d = x - y
+            if beta == 0:
+                dd = Sign.call(d)
+            else:
+                dd = np.where(d <= -beta, -1, np.where(d >= beta, 1, d / beta))
+            gx = _upstream(ctx, g) * dd
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
 
 
@@ -364,22 +387,29 @@ class HuberLossFunction(Primitive):
     def forward(ctx, x, y, reduction, delta):
         ctx.save_for_backward(x, y)
         ctx.delta = delta
-        d = x - y
-        a = np.abs(d)
-        loss = np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)).astype(d.dtype,
-                                                                                  copy=False)
-        return _reduce(ctx, loss, reduction)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN (as torch)
+            d = x - y
+            a = np.abs(d)
+            loss = np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+            return _reduce(ctx, loss.astype(d.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = _upstream(ctx, g) * np.clip(x - y, -ctx.delta, ctx.delta)
+        with np.errstate(invalid="ignore"):  # inf - inf
+            gx = _upstream(ctx, g) * np.clip(x - y, -ctx.delta, ctx.delta)
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None
+
+
+# torch's floor under x(1 - x) in binary_cross_entropy's gradient: 1e-12 as a float32
+# constant (9.99999996e-13), cast to the input's dtype (0 in float16)
+_BCE_EPSILON = float(np.float32(1e-12))
 
 
 class BinaryCrossEntropy(Primitive):
     """l = -w·(y·log x + (1 - y)·log(1 - x)), each log clamped at -100 (as torch);
-    dl/dx = w·(x - y)/max(x(1 - x), 1e-12),  dl/dy = w·(log(1 - x) - log x)"""
+    dl/dx = w·(x - y)/max(x(1 - x), ε) (ε = _BCE_EPSILON),  dl/dy = w·(log(1 - x) - log x)
+    (the logs unclamped, as torch: ±inf at x = 0 or 1)"""
 
     backward_name = "BinaryCrossEntropyBackward0"
 
@@ -390,7 +420,8 @@ class BinaryCrossEntropy(Primitive):
         if w is not None:
             loss = loss * w
         ctx.save_for_backward(x, y, w)
-        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
+        with np.errstate(invalid="ignore"):  # an infinite weight: inf - inf
+            return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -400,10 +431,11 @@ class BinaryCrossEntropy(Primitive):
             up = up * w
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = up * (x - y) / np.maximum(x * (1 - x), 1e-12)
+            with np.errstate(divide="ignore", invalid="ignore"):  # float16: ε is 0
+                gx = up * (x - y) / np.maximum(x * (1 - x), np.asarray(_BCE_EPSILON, x.dtype))
         if ctx.needs_input_grad[1]:
-            log_x, log_1mx = _clamped_logs(x)
-            gy = up * (log_1mx - log_x)
+            with np.errstate(divide="ignore", invalid="ignore"):  # log 0; inf - inf
+                gy = up * (np.log1p(-x) - np.log(x))
         return gx, gy, None, None
 
 
@@ -427,15 +459,16 @@ class BinaryCrossEntropyWithLogits(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, w, pw, reduction):
-        sp = _softplus_neg(x)
-        if pw is None:
-            loss = (1 - y) * x + sp
-        else:
-            loss = (1 - y) * x + (1 + (pw - 1) * y) * sp
-        if w is not None:
-            loss = loss * w
         ctx.save_for_backward(x, y, w, pw)
-        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
+        with np.errstate(invalid="ignore", over="ignore"):  # ±inf: inf - inf is NaN (torch)
+            sp = _softplus_neg(x)
+            if pw is None:
+                loss = (1 - y) * x + sp
+            else:
+                loss = (1 - y) * x + (1 + (pw - 1) * y) * sp
+            if w is not None:
+                loss = loss * w
+            return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
@@ -446,9 +479,11 @@ class BinaryCrossEntropyWithLogits(Primitive):
         gx = gy = None
         if ctx.needs_input_grad[0]:
             s = SigmoidFunction.call(x)
-            gx = up * (s - y if pw is None else (1 + (pw - 1) * y) * s - pw * y)
+            with np.errstate(invalid="ignore"):  # an infinite y: inf - inf is NaN (as torch)
+                gx = up * (s - y if pw is None else (1 + (pw - 1) * y) * s - pw * y)
         if ctx.needs_input_grad[1]:
-            gy = up * (-x if pw is None else (pw - 1) * _softplus_neg(x) - x)
+            with np.errstate(invalid="ignore"):  # x = ±inf: inf - inf is NaN (as torch)
+                gy = up * (-x if pw is None else (pw - 1) * _softplus_neg(x) - x)
         return gx, gy, None, None, None
 
 
@@ -475,40 +510,42 @@ class CrossEntropy(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, w, wy, keep, eps, probs, reduction, denom):
-        # (a row whose max is ±inf gives nan, as in torch: there is no finite answer)
-        m = x.max(axis=1, keepdims=True)
-        e = x - m
-        np.exp(e, out=e)
-        s = e.sum(axis=1, keepdims=True)
-        lse = m + np.log(s)
+        ctx.save_for_backward(x, y)
         C = x.shape[1]
         wb = None if w is None else w.reshape((1, C) + (1,) * (x.ndim - 2))
-        if probs:
-            q = y if eps == 0 else y * (1 - eps) + eps / C
-            if wb is not None:
-                q = q * wb
-            loss = -(q * (x - lse)).sum(axis=1)
-            ctx.save_for_backward(x, y)
-        else:
-            loss = lse[:, 0] - _gather(x, y)     # -log p_y
-            if eps:
-                # the smoothing term Σ_c w_c·(-log p_c), weighted ε/C
-                if wb is None:
-                    smooth = C * lse[:, 0] - x.sum(axis=1)
-                else:
-                    smooth = (wb * (lse - x)).sum(axis=1)
+        ctx.probs, ctx.eps, ctx.keep, ctx.wb, ctx.wy = probs, eps, keep, wb, wy
+        # a row holding ±inf gives NaN or inf, silently, as in torch (there is no finite
+        # answer); float16 is computed in float32 (see reduce.widened)
+        with np.errstate(invalid="ignore", over="ignore"):
+            xw = widened(x)
+            m = xw.max(axis=1, keepdims=True)
+            e = xw - m
+            np.exp(e, out=e)
+            s = e.sum(axis=1, keepdims=True)
+            lse = m + np.log(s)
+            if probs:
+                q = y if eps == 0 else y * (1 - eps) + eps / C
+                if wb is not None:
+                    q = q * wb
+                loss = -(q * (xw - lse)).sum(axis=1)
+            else:
+                loss = lse[:, 0] - _gather(xw, y)     # -log p_y
+                if wy is not None:
+                    loss = loss * wy
+                if eps:
+                    # the smoothing term Σ_c w_c·(-log p_c), weighted ε/C
+                    if wb is None:
+                        smooth = C * lse[:, 0] - xw.sum(axis=1)
+                    else:
+                        smooth = (wb * (lse - xw)).sum(axis=1)
+                    loss = (1 - eps) * loss + (eps / C) * smooth
                 if keep is not None:
-                    smooth = smooth * keep
-                loss = (1 - eps) * (loss if wy is None else loss * wy) + (eps / C) * smooth
-            elif wy is not None:
-                loss = loss * wy
-            ctx.save_for_backward(x, y)
-            ctx.wy = wy
-            if ctx.needs_input_grad:
-                e /= s                           # softmax, reusing the exp buffer
-                ctx.cache = e
-        ctx.probs, ctx.eps, ctx.keep, ctx.wb = probs, eps, keep, wb
-        return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
+                    # ignored entries add nothing, even where -log p is infinite
+                    loss = np.where(keep, loss, 0)
+                if ctx.needs_input_grad:
+                    e /= s                           # softmax, reusing the exp buffer
+                    ctx.cache = e.astype(x.dtype, copy=False)
+            return _reduce(ctx, loss.astype(x.dtype, copy=False), reduction, denom)
 
     @staticmethod
     def backward(ctx, g):
@@ -516,18 +553,7 @@ class CrossEntropy(Primitive):
         up = _class_upstream(ctx, g)             # per element: shape (N, d...) or ()
         eps, wb = ctx.eps, ctx.wb
         if ctx.probs:
-            upb = _col(up)
-            gx = gt = None
-            if ctx.needs_input_grad[0]:
-                q = y if eps == 0 else y * (1 - eps) + eps / x.shape[1]
-                if wb is not None:
-                    q = q * wb
-                gx = (SoftmaxFunction.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
-            if ctx.needs_input_grad[1]:
-                gt = -(1 - eps) * _log_softmax(x) * upb
-                if wb is not None:
-                    gt = gt * wb
-            return gx, gt, None, None, None, None, None, None, None
+            return _cross_entropy_probs_backward(ctx, x, y, up) + (None,) * 7
         wy, keep = ctx.wy, ctx.keep
         C = x.shape[1]
         a = up if wy is None else up * wy        # weight of the one-hot part of q
@@ -547,6 +573,24 @@ class CrossEntropy(Primitive):
         # minus a at each element's class: a where on the one-hot mask, not a scatter
         gx = np.where(_one_hot(y, C), gx - _col(a), gx)
         return gx, None, None, None, None, None, None, None, None
+
+
+def _cross_entropy_probs_backward(ctx, x, t, up):
+    """CrossEntropy's gradients (dl/dx, dl/dt) with probability targets t."""
+    eps, wb = ctx.eps, ctx.wb
+    upb = _col(up)
+    gx = gt = None
+    with np.errstate(invalid="ignore"):  # infinite logits or targets: NaN, as in torch
+        if ctx.needs_input_grad[0]:
+            q = t if eps == 0 else t * (1 - eps) + eps / x.shape[1]
+            if wb is not None:
+                q = q * wb
+            gx = (SoftmaxFunction.call(x, 1) * q.sum(axis=1, keepdims=True) - q) * upb
+        if ctx.needs_input_grad[1]:
+            gt = -(1 - eps) * _log_softmax(x) * upb
+            if wb is not None:
+                gt = gt * wb
+    return gx, gt
 
 
 def _log_softmax(x):

@@ -161,3 +161,161 @@ class SplitEqual(Split):
     """zi = equal pieces of x (``split(int)``, the last may be smaller);  dz/dx = the gs joined"""
 
     backward_name = "SplitBackward0"
+
+
+# --- issue 12: triangles, flips, rolls, diagonals, sliding windows ----------------------
+
+class Tril(Primitive):
+    """z = x with the elements above diagonal k zeroed;  dz/dx = g with the same zeros"""
+
+    backward_name = "TrilBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.tril(x, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tril.call(g, ctx.k), None
+
+
+class Triu(Primitive):
+    """z = x with the elements below diagonal k zeroed;  dz/dx = g with the same zeros"""
+
+    backward_name = "TriuBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return np.triu(x, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Triu.call(g, ctx.k), None
+
+
+class Flip(Primitive):
+    """z = x reversed along dims (a copy);  dz/dx = g reversed along them back"""
+
+    backward_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x, dims).copy() if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return Flip.call(g, ctx.dims), None
+
+
+class Roll(Primitive):
+    """z = x rolled by shifts along dims (dims None: flattened);  dz/dx = g rolled back"""
+
+    backward_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        if x.ndim == 0:
+            return x.copy()
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        back = -ctx.shifts if ctx.dims is None else tuple(-s for s in ctx.shifts)
+        return Roll.call(g, back, ctx.dims), None, None
+
+
+def diagonal_view(a, offset, d1, d2):
+    """A writable view of a's diagonal ``offset`` between dims d1 and d2 (torch's layout:
+    the other dims in order, then the diagonal); numpy's own np.diagonal is read-only."""
+    n1, n2 = a.shape[d1], a.shape[d2]
+    start = (0, offset) if offset >= 0 else (-offset, 0)
+    length = max(0, min(n1 - start[0], n2 - start[1]))
+    key = [slice(None)] * a.ndim
+    key[d1], key[d2] = slice(min(start[0], n1), None), slice(min(start[1], n2), None)
+    base = a[tuple(key)]
+    rest = [i for i in range(a.ndim) if i not in (d1, d2)]
+    shape = tuple(a.shape[i] for i in rest) + (length,)
+    strides = tuple(a.strides[i] for i in rest) + (a.strides[d1] + a.strides[d2],)
+    return np.lib.stride_tricks.as_strided(base, shape, strides,
+                                           writeable=base.flags.writeable)
+
+
+class Diagonal(Primitive):
+    """z = the diagonal ``offset`` of x between dims d1, d2;  dz/dx = zeros with g on it"""
+
+    backward_name = "DiagonalBackward0"
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.shape, ctx.args = x.shape, (offset, d1, d2)
+        return diagonal_view(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return DiagonalScatter.call(g, ctx.shape, *ctx.args), None, None, None
+
+
+class DiagonalScatter(Primitive):
+    """z = zeros(shape) with x on its diagonal ``offset`` between dims d1, d2 (diag_embed);
+    dz/dx = the diagonal of g (Diagonal)"""
+
+    backward_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        out = np.zeros(shape, x.dtype)
+        diagonal_view(out, offset, d1, d2)[...] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return Diagonal.call(g, *ctx.args), None, None, None, None
+
+
+def _windows(x, dim, size, step):
+    """The windows of x along dim as torch's unfold lays them out (a read-only view)."""
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=dim)
+    key = (slice(None),) * dim + (slice(None, None, step),)
+    return w[key]
+
+
+class Unfold(Primitive):
+    """z = the windows of x along dim (size, step), a new last dim;  dz/dx = the sum of g
+    over the windows each element lies in (UnfoldBackward)"""
+
+    backward_name = "UnfoldBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.shape, ctx.args = x.shape, (dim, size, step)
+        return _windows(x, dim, size, step).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return UnfoldBackward.call(g, ctx.shape, *ctx.args), None, None, None
+
+
+class UnfoldBackward(Primitive):
+    """z = zeros(shape) with every window of x added at its place;  dz/dx = the windows of g
+    (Unfold)"""
+
+    backward_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape, dim, size, step):
+        ctx.args = (dim, size, step)
+        out = np.zeros(shape, x.dtype)
+        n = x.shape[dim]
+        for j in range(size):  # window element j of window i sits at i * step + j
+            key = (slice(None),) * dim + (slice(j, j + (n - 1) * step + 1, step),)
+            out[key] += x[..., j]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return Unfold.call(g, *ctx.args), None, None, None, None

@@ -23,7 +23,8 @@ import numpy as np
 from .. import _dtype
 from ..functions import nn as P
 from ..random import _gen
-from .._api import array, broadcast_error, inplace, promote, wrap
+from .._api import (array, broadcast_error, inplace, linear_bias_dtype_error, linear_dtype_error,
+                    promote, wrap)
 from ..tensor import Tensor
 from .conv import conv2d
 from .normalization import batch_norm, layer_norm
@@ -93,8 +94,7 @@ def _linear_checked(input, weight, bias):
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{x.ndim}D and {w.ndim}D")
     if x.dtype != w.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_type_word(x).lower()} != {_type_word(w).lower()}")
+        raise linear_dtype_error(x.dtype, w.dtype, bias is not None)
     if w.ndim > 2:
         raise RuntimeError(f"linear: weight must be 1-D or 2-D, got shape {list(w.shape)}")
     if x.shape[-1] != w.shape[-1]:
@@ -106,8 +106,7 @@ def _linear_checked(input, weight, bias):
         return out
     _tensor(bias, "linear", "bias")
     if array(bias).dtype != x.dtype:
-        raise RuntimeError(f"linear: bias has dtype {bias.dtype} but input and weight have "
-                           f"{input.dtype}")
+        raise linear_bias_dtype_error(array(bias).dtype, w.dtype)
     if broadcast_error("linear", bias.shape, out.shape) is not None or \
             np.broadcast_shapes(bias.shape, out.shape) != out.shape:
         raise RuntimeError(f"linear: bias of shape {list(bias.shape)} cannot be added to "
@@ -141,7 +140,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x if x > 0 else negative_slope·x"""
     _float_input(input, "leaky_relu")
     if inplace:
-        return _inplace(input, "leaky_relu_", lambda t: P.LeakyReluFunction.apply(t, negative_slope))
+        return _inplace(input, "leaky_relu_",
+                        lambda t: P.LeakyReluFunction.apply(t, negative_slope))
     return P.LeakyReluFunction.apply(input, negative_slope)
 
 
@@ -377,10 +377,14 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise RuntimeError(f"Found dtype {_type_word(array(target))} but expected "
                            f"{_type_word(x)} (binary_cross_entropy: target and input must "
                            "have the same dtype)")
-    if x.size and not np.all((x >= 0) & (x <= 1)):
+    if x.size and not np.all((x >= 0) & (x <= 1)):      # NaN is not a probability either
         raise RuntimeError("all elements of input should be between 0 and 1 "
                            "(binary_cross_entropy expects probabilities; for logits use "
                            "binary_cross_entropy_with_logits)")
+    t = array(target)
+    if t.size and not np.all((t >= 0) & (t <= 1)):
+        raise RuntimeError("all elements of target should be between 0 and 1 "
+                           "(binary_cross_entropy: the target is a probability)")
     w = _broadcast_weight(weight, x.shape, x.dtype, "binary_cross_entropy")
     return P.BinaryCrossEntropy.apply(input, target, w, reduction)
 
@@ -568,6 +572,11 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, eps):
     w = None
     if weight is not None:
         _class_weight(weight, C, "cross_entropy")
+        # torch multiplies by the weight in the promoted dtype: float16 logits with a float64
+        # weight give a float64 loss
+        xp, _ = promote(x, weight, "cross_entropy")
+        if array(xp).dtype != array(x).dtype:
+            x, y = xp, y.to(xp.dtype)
         w = array(weight).astype(array(x).dtype, copy=False)
     denom = array(x).size // C if C else 0
     out = P.CrossEntropy.apply(x, y, w, None, None, eps, True, reduction, denom)

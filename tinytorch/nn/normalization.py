@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _dtype
 from ..functions import conv as P
+from ..functions.reduce import widened
 from .._api import array, mark_modified
 from ..creation import ones, tensor, zeros
 from ..tensor import Tensor
@@ -30,6 +31,10 @@ from .parameter import Parameter
 
 __all__ = ["batch_norm", "layer_norm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
            "LayerNorm"]
+
+
+def _quiet():
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _check_param(t, name, n, x, op):
@@ -45,13 +50,14 @@ def _check_param(t, name, n, x, op):
                            f"input is {_word(x)}, {name} is {_word(array(t))})")
 
 
-def _float_input(input, op):
+def _float_input(input, op, kernel=None):
+    """The input's array; floating types only (``kernel``: the name torch's error gives)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     x = array(input)
     if x.dtype.kind != "f":
-        raise NotImplementedError(f"\"{op}\" not implemented for '{_word(x)}'")
+        raise NotImplementedError(f"\"{kernel or op}\" not implemented for '{_word(x)}'")
     return x
 
 
@@ -81,27 +87,34 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got "
                              f"input size tinytorch.Size({list(x.shape)})")
-        mean = x.mean(axis=axes, keepdims=True)
-        var = np.square(x - mean).mean(axis=axes, keepdims=True)     # biased: divide by n
-        m = float(momentum)
-        if running_mean is not None:
-            rm = array(running_mean)
-            rm *= 1 - m
-            rm += m * mean.reshape(rm.shape)
-            mark_modified(running_mean)
-        if running_var is not None:
-            rv = array(running_var)
-            rv *= 1 - m
-            rv += (m * n / max(n - 1, 1)) * var.reshape(rv.shape)   # unbiased: divide by n-1
-            mark_modified(running_var)
+        xs = widened(x)     # float16 statistics in float32, as torch
+        with _quiet():      # an inf in a channel: inf - inf, silently NaN (as torch)
+            mean = xs.mean(axis=axes, keepdims=True)
+            var = np.square(xs - mean).mean(axis=axes, keepdims=True)   # biased: divide by n
+            m = float(momentum)
+            # r ← m·stat + (1 - m)·r in one expression (float16 rounded once, as torch)
+            if running_mean is not None:
+                rm = array(running_mean)
+                rm[...] = m * mean.reshape(rm.shape) + (1 - m) * widened(rm)
+                mark_modified(running_mean)
+            if running_var is not None:
+                rv = array(running_var)
+                unbiased = var.reshape(rv.shape) * (n / max(n - 1, 1))    # divide by n - 1
+                rv[...] = m * unbiased + (1 - m) * widened(rv)
+                mark_modified(running_var)
+            rstd = 1.0 / np.sqrt(var + eps)
+        # torch keeps the batch statistics in the input's dtype (float16 rounded), and
+        # computes with them in float32
+        mean = widened(mean.astype(x.dtype, copy=False))
+        rstd = widened(rstd.astype(x.dtype, copy=False))
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean must be defined in evaluation mode")
-        mean = array(running_mean).reshape(pshape)
-        var = array(running_var).reshape(pshape)
-    rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-    return P.Normalize.apply(input, weight, bias, mean.astype(x.dtype, copy=False), rstd,
-                             axes, axes, pshape, eps if training else None)
+        mean = widened(array(running_mean).reshape(pshape))
+        with _quiet():      # a negative running variance: NaN (as torch)
+            rstd = 1.0 / np.sqrt(widened(array(running_var).reshape(pshape)) + eps)
+    return P.Normalize.apply(input, weight, bias, mean, rstd, axes, axes, pshape,
+                             eps if training else None)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -114,7 +127,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     tensor(True)
     """
     op = "layer_norm"
-    x = _float_input(input, op)
+    x = _float_input(input, op, "LayerNormKernelImpl")
     if not isinstance(normalized_shape, (tuple, list)):
         raise TypeError(f"layer_norm(): argument 'normalized_shape' (position 2) must be tuple "
                         f"of ints, not {type(normalized_shape).__name__}")
@@ -137,11 +150,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                            f"[*, {', '.join(map(str, shape))}], but got input of size"
                            f"{list(x.shape)}")
     axes = tuple(range(x.ndim - k, x.ndim))
-    mean = x.mean(axis=axes, keepdims=True)
-    var = np.square(x - mean).mean(axis=axes, keepdims=True)
-    rstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    xs = widened(x)         # float16 statistics in float32, as torch
+    with _quiet():          # an inf in a row: inf - inf, silently NaN (as torch)
+        mean = xs.mean(axis=axes, keepdims=True)
+        var = np.square(xs - mean).mean(axis=axes, keepdims=True)
+        rstd = 1.0 / np.sqrt(var + eps)
     return P.LayerNormFunction.apply(input, weight, bias, mean, rstd, axes,
-                               tuple(range(x.ndim - k)), shape, eps)
+                                     tuple(range(x.ndim - k)), shape, eps)
 
 
 # --- modules ------------------------------------------------------------------------------

@@ -68,13 +68,14 @@ def _pool_geometry(xshape, kernel, stride, padding, dilation, ceil_mode, op, avg
     if any(p < 0 for p in padding):
         raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding)}")
     for p, k, d in zip(padding, kernel, dilation):
-        if avg and p > k // 2:
-            raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, "
-                               f"but got padW = {padding[1]}, padH = {padding[0]}, kW = "
-                               f"{kernel[1]}, kH = {kernel[0]}")
         if not avg and p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
+    # then, for max pooling too, half of the kernel itself, whatever the dilation (as torch)
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, "
+                           f"but got padW = {padding[1]}, padH = {padding[0]}, kW = "
+                           f"{kernel[1]}, kH = {kernel[0]}")
     c, h, w = xshape[-3:]
     ho = _out_size(h, kernel[0], stride[0], padding[0], dilation[0], ceil_mode)
     wo = _out_size(w, kernel[1], stride[1], padding[1], dilation[1], ceil_mode)
@@ -96,7 +97,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     op = "max_pool2d"
     input, unbatched = _pool_input(input, op)
     if array(input).dtype == np.bool_:
-        raise RuntimeError("\"max_pool2d\" not implemented for 'Bool'")
+        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
     dilation = _pool_pair(dilation, "dilation", op)
     kernel, stride, _, pads, out_hw = _pool_geometry(input.shape, kernel_size, stride,
                                                      padding, dilation, ceil_mode, op)
@@ -153,8 +154,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     op = "avg_pool2d"
     input, unbatched = _pool_input(input, op)
     x = array(input)
-    if x.dtype == np.bool_:
-        raise RuntimeError("\"avg_pool2d\" not implemented for 'Bool'")
+    if x.dtype.kind != "f" and x.dtype != np.int64:
+        # torch's CPU kernel: floating types and int64 only
+        raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{_word(x)}'")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     kernel, stride, padding, pads, out_hw = _pool_geometry(x.shape, kernel_size, stride,
@@ -195,22 +197,13 @@ def _adaptive_sizes(output_size, hw, op):
     return tuple(out)
 
 
-def _adaptive_matrix(n, out, dtype):
-    """(out, n) averaging matrix: row o averages input [⌊o·n/out⌋, ⌈(o+1)·n/out⌉)."""
-    o = np.arange(out)
-    start = (o * n) // out
-    end = -((-(o + 1) * n) // out)
-    i = np.arange(n)
-    inside = (i >= start[:, None]) & (i < end[:, None])
-    return (inside / (end - start)[:, None]).astype(dtype)
-
-
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output size (Oh, Ow) whatever the input size: output row o
     averages input rows ⌊o·H/Oh⌋ to ⌈(o+1)·H/Oh⌉ - 1, and likewise for columns.
 
-    Averaging over a rectangle is separable, so the op is A_h · x · A_wᵀ with two small
-    averaging matrices (and simply the mean over H, W for output size 1).
+    Each window is summed where it lies, rows then columns (AdaptiveAvgPool2dFunction), so a
+    NaN or inf reaches only the outputs whose window holds it; output size 1 is simply the
+    mean over H, W (as in torch).
 
     >>> adaptive_avg_pool2d(tinytorch.randn(2, 8, 5, 7), 1).shape
     tinytorch.Size([2, 8, 1, 1])
@@ -233,12 +226,9 @@ def adaptive_avg_pool2d(input, output_size):
     oh, ow = _adaptive_sizes(output_size, (h, w), op)
     if (oh, ow) == (1, 1):
         return input.mean(dim=(-2, -1), keepdim=True)
-    out = input
-    if oh != h:
-        out = wrap(_adaptive_matrix(h, oh, x.dtype)).matmul(out)
-    if ow != w:
-        out = out.matmul(wrap(_adaptive_matrix(w, ow, x.dtype).T))
-    return out
+    if x.ndim == 3:
+        return P.AdaptiveAvgPool2dFunction.apply(input.unsqueeze(0), (oh, ow)).squeeze(0)
+    return P.AdaptiveAvgPool2dFunction.apply(input, (oh, ow))
 
 
 # --- modules ------------------------------------------------------------------------------

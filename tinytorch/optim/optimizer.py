@@ -58,8 +58,9 @@ def _typename(obj):
 
 
 def _scalar(x):
-    """A hyper-parameter as a Python number (a 1-element Tensor lr is allowed, as in torch)."""
-    return x.item() if isinstance(x, Tensor) else x
+    """A hyper-parameter as a Python number (a 1-element Tensor lr is allowed, as in torch; a
+    numpy scalar must not turn float32 state into float64)."""
+    return x.item() if isinstance(x, (Tensor, np.generic)) else x
 
 
 def _check_lr(lr):
