@@ -175,7 +175,7 @@ class MaxDim(Primitive):
         (idx,) = ctx.saved_tensors
         if not ctx.keepdim:
             g = np.expand_dims(g, ctx.dim)
-        return PutAlongDim.call(g, idx, ctx.shape, ctx.dim), None, None
+        return ScatterAddAlongDim.call(g, idx, ctx.shape, ctx.dim), None, None
 
 
 class MinDim(MaxDim):
@@ -183,41 +183,6 @@ class MinDim(MaxDim):
 
     backward_name = "MinBackward0"
     select = staticmethod(np.argmin)
-
-
-class PutAlongDim(Primitive):
-    """z = zeros(shape) with x put at idx along dim;  dz/dx = g taken at idx (TakeAlongDim)
-
-    MaxDim's and MinDim's backward; with TakeAlongDim as its backward (and the other way
-    round) they differentiate to any order."""
-
-    backward_name = "ScatterBackward0"
-
-    @staticmethod
-    def forward(ctx, x, idx, shape, dim):
-        ctx.idx, ctx.dim = idx, dim
-        out = np.zeros(shape, x.dtype)
-        np.put_along_axis(out, idx, x, axis=dim)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return TakeAlongDim.call(g, ctx.idx, ctx.dim), None, None, None
-
-
-class TakeAlongDim(Primitive):
-    """z = x taken at idx along dim;  dz/dx = g put back at idx (PutAlongDim)"""
-
-    backward_name = "GatherBackward0"
-
-    @staticmethod
-    def forward(ctx, x, idx, dim):
-        ctx.idx, ctx.dim, ctx.shape = idx, dim, x.shape
-        return np.take_along_axis(x, idx, axis=dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        return PutAlongDim.call(g, ctx.idx, ctx.shape, ctx.dim), None, None
 
 
 def _centered(x, first, axes):
@@ -546,7 +511,10 @@ class CumProd(Primitive):
 
 class ScatterAddAlongDim(Primitive):
     """z = zeros(shape) with x added at idx along dim (repeated indices add up);
-    dz/dx = g taken at idx (GatherAlongDim)"""
+    dz/dx = g taken at idx (GatherAlongDim)
+
+    The backward of MaxDim, MinDim, cummax, ... ; with GatherAlongDim as its backward (and
+    the other way round) they differentiate to any order."""
 
     backward_name = "ScatterAddBackward0"
 
@@ -648,7 +616,7 @@ class Select(Primitive):
     def backward(ctx, g):
         if not ctx.keepdim:
             g = np.expand_dims(g, ctx.dim)
-        return PutAlongDim.call(g, ctx.idx, ctx.shape, ctx.dim), None, None, None
+        return ScatterAddAlongDim.call(g, ctx.idx, ctx.shape, ctx.dim), None, None, None
 
 
 def _named(base, name):
