@@ -319,8 +319,10 @@ def _family_cases():
     """The cases of the op families in modules of their own (tests/op_cases_*.py)."""
     import op_cases_math
     import op_cases_reductions
+    import op_cases_indexing
     import op_cases_shapes
-    return op_cases_math.CASES + op_cases_reductions.CASES + op_cases_shapes.CASES
+    return (op_cases_math.CASES + op_cases_reductions.CASES + op_cases_shapes.CASES
+            + op_cases_indexing.CASES)
 
 
 CASES = CASES + _family_cases()

@@ -304,3 +304,18 @@ def test_custom_function_may_return_grads_for_tensors_that_need_none():
     np.testing.assert_array_equal(x.grad.numpy(), [1, 1, 1])
     x = _custom(tinytorch, lambda g, L: (g, None, None), second=2.0)  # trailing Nones are fine
     np.testing.assert_array_equal(x.grad.numpy(), [1, 1, 1])
+
+
+@pytest.mark.parametrize("name, records", [("no_grad", False), ("enable_grad", True),
+                                           ("inference_mode", False)])
+def test_grad_modes_decorate_bare_as_in_torch(name, records):
+    """``@torch.no_grad`` (no parentheses) works in torch 2.x; so it does here."""
+    w = tinytorch.ones(2, requires_grad=True)
+
+    @getattr(tinytorch, name)
+    def f():
+        return w * 2
+    assert f.__name__ == "f"
+    with tinytorch.no_grad():
+        assert f().requires_grad is records
+    assert tinytorch.is_grad_enabled()

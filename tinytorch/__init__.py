@@ -24,6 +24,7 @@ from .tensor import Size, Tensor, is_tensor
 from ._math import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._shapes import *  # noqa: F401,F403
+from ._indexing import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 

@@ -38,6 +38,11 @@ class _GradModeContext:
 
     mode = True
 
+    def __new__(cls, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return cls()(args[0])  # used bare, as ``@no_grad``: decorate at once
+        return super().__new__(cls)
+
     def __enter__(self):
         self._prev = STATE.enabled
         STATE.enabled = self.mode

@@ -225,3 +225,45 @@ class ViewScatter(Primitive):
     @staticmethod
     def backward(ctx, g):
         return AsView.call(g, ctx.fn), None, None
+
+
+class IndexSelect(GetItem):
+    """z = x.index_select(dim, idx);  dz/dx = g added back at idx along dim (repeats add up)"""
+
+    backward_name = "IndexSelectBackward0"
+
+
+class MaskedSelect(GetItem):
+    """z = x (flattened) at the mask's True places;  dz/dx = g put back there, zeros elsewhere"""
+
+    backward_name = "MaskedSelectBackward0"
+
+
+class ScatterAdd(Primitive):
+    """z = x with src added at idx along dim (repeats add up);  dz/dx = g,
+    dz/dsrc = g taken at idx along dim (GatherAlongDim)
+
+    (src has idx's shape: the caller slices it.)"""
+
+    backward_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, src, idx, dim):
+        ctx.idx, ctx.dim = idx, dim
+        # g cut to idx's shape in the other dims (where gathering back can read it)
+        ctx.cut = None if idx.shape == x.shape else tuple(
+            slice(None) if d == dim else slice(0, n) for d, n in enumerate(idx.shape))
+        out = x.copy()
+        full = list(np.indices(idx.shape, sparse=True))
+        full[dim] = idx
+        with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is nan, as in torch
+            np.add.at(out, tuple(full), src)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .reduce import GatherAlongDim
+        gs = None
+        if ctx.needs_input_grad[1]:
+            gs = GatherAlongDim.call(g if ctx.cut is None else g[ctx.cut], ctx.idx, ctx.dim)
+        return g, gs, None, None
