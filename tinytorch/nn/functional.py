@@ -697,3 +697,199 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True)
     return weights.matmul(value)
+
+
+# --- more activations (exact composites of twice-differentiable ops) --------------------
+# Kinks follow torch's backward formulas: the condition picked for ``where`` decides which
+# side a boundary point takes its gradient from.
+
+def _where(cond, a, b):
+    from .. import where
+    return where(cond, a, b)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """min_val if x <= min_val, max_val if x >= max_val, else x (gradient 0 at the bounds)"""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    _float_input(input, "hardtanh")
+
+    def f(x):
+        # outside (min_val, max_val), nan included, the gradient is 0 as in torch
+        return _where((x > min_val) & (x < max_val), x, x.detach().clamp(min_val, max_val))
+    if inplace:
+        return _inplace(input, "hardtanh_", f)
+    return f(input)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6) (hardtanh(x, 0, 6))"""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6 (gradient 1/6 strictly inside (-3, 3), else 0)"""
+    _float_input(input, "hardsigmoid")
+
+    def f(x):
+        # outside (-3, 3), nan included, the gradient is 0 as in torch
+        return _where((x > -3.0) & (x < 3.0), x / 6.0 + 0.5,
+                      (x.detach() / 6.0 + 0.5).clamp(0.0, 1.0))
+    if inplace:
+        return _inplace(input, "hardsigmoid_", f)
+    return f(input)
+
+
+def hardswish(input, inplace=False):
+    """x·relu6(x + 3)/6 (gradient x/3 + 1/2 on [-3, 3], 0 below, 1 above)"""
+    _float_input(input, "hardswish")
+
+    def f(x):
+        mid = ~(x <= -3.0) & ~(x >= 3.0)              # nan included, as torch
+        xm = _where(mid, x, 0.0)                      # no inf·0 in the unused branch
+        y = _where(mid, xm * (xm + 3.0) / 6.0, _where(x <= -3.0, 0.0, x))
+        return _where(x == -math.inf, math.nan, y)      # torch: -inf·0 = nan
+    if inplace:
+        return _inplace(input, "hardswish_", f)
+    return f(input)
+
+
+def mish(input, inplace=False):
+    """x·tanh(softplus(x))"""
+    _float_input(input, "mish")
+
+    def f(x):
+        x = x.clone()         # the graph saves the clone, so inplace=True can overwrite x
+        with np.errstate(invalid="ignore"):  # -inf * tanh(0) is nan, silently as in torch
+            return x * softplus(x).tanh()
+    if inplace:
+        return _inplace(input, "mish_", f)
+    return f(input)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """scale·elu(x, alpha) with torch's fixed scale and alpha"""
+    _float_input(input, "selu")
+
+    def f(x):
+        return P.EluFunction.apply(x, _SELU_ALPHA) * _SELU_SCALE
+    if inplace:
+        return _inplace(input, "selu_", f)
+    return f(input)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """x if x > 0 else α(e^(x/α) - 1), i.e. α·elu(x/α, 1)"""
+    _float_input(input, "celu")
+
+    def f(x):
+        return P.EluFunction.apply(x / alpha, 1.0) * alpha
+    if inplace:
+        return _inplace(input, "celu_", f)
+    return f(input)
+
+
+def logsigmoid(input):
+    """log σ(x) = -softplus(-x)"""
+    _float_input(input, "log_sigmoid_forward")
+    return -softplus(-input)
+
+
+def softsign(input):
+    """x / (1 + |x|)"""
+    return input / (input.abs() + 1)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    return (-input).softmax(dim, dtype=dtype)
+
+
+def tanhshrink(input):
+    """x - tanh(x)"""
+    return input - input.tanh()
+
+
+def hardshrink(input, lambd=0.5):
+    """x if |x| > λ else 0 (gradient 0 on [-λ, λ])"""
+    _float_input(input, "hardshrink")
+    x = input
+    inside = (x >= -lambd) & (x <= lambd)
+    # the gradient is g only where |x| > λ (0 at nan, as torch)
+    return _where((x > lambd) | (x < -lambd), x, _where(inside, 0.0, x.detach()))
+
+
+def softshrink(input, lambd=0.5):
+    """x - λ·sign(x) if |x| > λ else 0 (gradient 0 on [-λ, λ])"""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    _float_input(input, "softshrink")
+    x = input
+    inside = (x >= -lambd) & (x <= lambd)
+    # the gradient is g only where |x| > λ (0 at nan, as torch)
+    return _where((x > lambd) | (x < -lambd), x - x.sign() * lambd,
+                  _where(inside, 0.0, x.detach()))
+
+
+def threshold(input, threshold, value, inplace=False):
+    """value if x <= threshold else x"""
+    _float_input(input, "threshold")
+
+    def f(x):
+        return _where(x <= threshold, float(value), x)
+    if inplace:
+        return _inplace(input, "threshold_", f)
+    return f(input)
+
+
+def threshold_(input, threshold, value):
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+def glu(input, dim=-1):
+    """a·σ(b) where a, b are the two halves of ``input`` along ``dim``."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim + input.dim() if dim < 0 else dim
+    n = input.shape[d]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
+    a = input.narrow(d, 0, n // 2)
+    b = input.narrow(d, n // 2, n // 2)
+    return a * b.sigmoid()
+
+
+__all__ += ["hardtanh", "hardtanh_", "relu6", "hardsigmoid", "hardswish", "mish", "selu",
+            "celu", "logsigmoid", "softsign", "softmin", "tanhshrink", "hardshrink",
+            "softshrink", "threshold", "threshold_", "glu"]
+
+
+def prelu(input, weight):
+    """x if x > 0 else a·x, one slope a per channel (dim 1) or one for all"""
+    _float_input(input, "prelu")
+    n = weight.numel()
+    if n != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        c = input.shape[1] if input.dim() >= 2 else 1         # torch: 1-d input is 1 channel
+        if n != c:
+            raise RuntimeError("Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = {c}.")
+        if input.dim() >= 2:
+            weight = weight.reshape((n,) + (1,) * (input.dim() - 2))
+    elif input.dim() == 0 or weight.dim() > input.dim():
+        weight = weight.reshape(())
+    return _where(input > 0, input, weight * input)
+
+
+__all__ += ["prelu"]
