@@ -321,8 +321,12 @@ def _family_cases():
     import op_cases_reductions
     import op_cases_indexing
     import op_cases_shapes
+    import op_cases_linalg
+    import op_cases_decomp
+    import op_cases_nn_more
     return (op_cases_math.CASES + op_cases_reductions.CASES + op_cases_shapes.CASES
-            + op_cases_indexing.CASES)
+            + op_cases_indexing.CASES + op_cases_linalg.CASES + op_cases_decomp.CASES
+            + op_cases_nn_more.CASES)
 
 
 CASES = CASES + _family_cases()

@@ -25,6 +25,10 @@ from ._math import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._shapes import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
+from ._linalg import *  # noqa: F401,F403
+from ._decomp import *  # noqa: F401,F403
+from ._random_ops import *  # noqa: F401,F403
+from . import linalg
 
 __version__ = "0.1.0"
 
