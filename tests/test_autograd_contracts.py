@@ -319,3 +319,26 @@ def test_grad_modes_decorate_bare_as_in_torch(name, records):
     with tinytorch.no_grad():
         assert f().requires_grad is records
     assert tinytorch.is_grad_enabled()
+
+
+def test_switch_count_returns_to_zero():
+    # Function.apply skips the thread-local read while no switch is away from its default
+    from tinytorch.autograd.grad_mode import SWITCHED
+    x = tinytorch.ones(2, requires_grad=True)
+    with tinytorch.no_grad(), tinytorch.autograd.detect_anomaly():
+        assert len(SWITCHED) == 2 and not (x * 2).requires_grad
+    try:
+        with tinytorch.inference_mode():
+            raise ValueError
+    except ValueError:
+        pass
+    tinytorch.set_grad_enabled(False)
+    tinytorch.set_grad_enabled(True)
+    g, = tinytorch.autograd.grad((x ** 3).sum(), x, create_graph=True)
+    g.sum().backward()
+    done = []
+    thread = threading.Thread(target=lambda: done.append((x * 2).requires_grad))
+    with tinytorch.no_grad():
+        thread.start()
+        thread.join()
+    assert SWITCHED == [] and done == [True] and (x * 2).requires_grad

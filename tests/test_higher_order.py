@@ -880,3 +880,11 @@ def test_hessian_through_nn_functional_matches_torch(name):
                       tinytorch.tensor(_NN_X, dtype=tinytorch.float64))
     ref = TF.hessian(lambda t: fn(torch, t).sum(), torch.tensor(_NN_X, dtype=torch.float64))
     assert_same(mine, ref)
+
+
+def test_norm_of_a_0d_tensor_twice():
+    # the 0-d sum is a numpy scalar: the saved output must still be known as the output
+    x = tinytorch.tensor(-1.5, dtype=tinytorch.float64, requires_grad=True)
+    g, = tinytorch.autograd.grad(x.norm(), x, create_graph=True)
+    g2, = tinytorch.autograd.grad(g, x)
+    assert g.item() == -1.0 and g2.item() == 0.0

@@ -340,3 +340,18 @@ def test_rounding_ops_have_zero_gradients():
     (x.floor() + x.ceil() + x.trunc() + x.round() + x.sign() + x.sgn()
      + x.div(2.0, rounding_mode="floor") + x.round(decimals=1)).sum().backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_floor_divide_is_recorded_without_a_derivative():
+    # torch records floor_divide on a tensor that requires grad; its backward raises
+    x = tinytorch.ones(3, requires_grad=True)
+    z = tinytorch.floor_divide(x, 2.0)
+    assert z.requires_grad
+    with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not"):
+        z.sum().backward()
+    y = x.clone()
+    y.floor_divide_(tinytorch.full((3,), 2.0))  # in place: no silent pass-through of x's grad
+    with pytest.raises(RuntimeError, match="is not implemented"):
+        y.sum().backward()
+    with tinytorch.no_grad():
+        assert not (x // 2).requires_grad

@@ -239,10 +239,13 @@ def copy_(t, src):
     return inplace(t, compute, "copy_")
 
 
-def random_fill(t, draw, generator, kernel, op):
-    """uniform_ / normal_: ``t`` filled in place with ``draw(rng, shape)``."""
+def random_fill(t, draw, generator, kernel, op, prim):
+    """uniform_ / normal_: ``t`` filled in place with ``draw(rng, shape)``; the old values get
+    a zero gradient (``prim``, a sampling node of functions/random.py), as in torch."""
     from .random import _gen
     if t._data.dtype.kind != "f":  # numpy would truncate the draws to integers
         raise not_implemented(kernel, t._data.dtype)
-    values = draw(_gen(generator), t._data.shape)
-    return inplace(t, lambda: _make(values.astype(t._data.dtype)), op)
+    values = draw(_gen(generator), t._data.shape).astype(t._data.dtype)
+    if t._requires_grad:
+        return inplace(t, lambda: prim.apply(values, t), op)
+    return inplace(t, lambda: _make(values), op)

@@ -18,6 +18,7 @@ from ._dtype import FROM_NP, result_type
 from ._inplace import view_of
 from ._promotion import as_operand, cast, common_dtype, compare, fitted, floating, promote
 from .autograd.function import TensorBase, _make
+from .autograd.grad_mode import STATE
 from .creation import tensor, zeros
 from .functions import elementwise as E
 from .functions import linalg as L
@@ -252,8 +253,12 @@ def integer_division(t, other, ufunc, op, kernel, reverse=False):
         # numpy quietly gives 0 for an integer division by zero; torch raises
         raise RuntimeError(f"ZeroDivisionError ({op}: integer division by zero)")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(ufunc(x, y))
-    return _make(out.astype(a._data.dtype, copy=False))
+        out = np.asarray(ufunc(x, y)).astype(a._data.dtype, copy=False)
+    if op == "floor_divide" and (STATE.enabled and (t._requires_grad or getattr(
+            other, "_requires_grad", False))):
+        # torch records it, with no derivative: backward raises instead of a silent zero
+        return E.NoDerivative.apply(out, t, other, op)
+    return _make(out)
 
 
 def bitwise(t, other, ufunc, op):

@@ -1,9 +1,12 @@
-"""Random numbers: a default generator seeded like torch's, and the creation functions."""
+"""Random numbers: a default generator seeded like torch's, and the creation functions
+(``rand randn randint randperm normal`` and the ``*_like`` ones).  The sampling ops on tensors
+(multinomial, bernoulli, poisson, the in-place fills, normal with tensor mean/std) are in
+_random_ops.py."""
 import numpy as np
 
-from . import _dtype
-from ._api import (check_no_kernel, check_normal_std, check_random_bounds, check_randperm,
-                   shape_args, wrap)
+from . import _dtype, _random_ops
+from ._api import check_no_kernel, check_random_bounds, check_randperm, shape_args, wrap
+from .tensor import Tensor
 
 _DEFAULT_SEED = 67280421310721  # torch's default seed: a fresh process is reproducible
 
@@ -126,21 +129,104 @@ def randperm(n, generator=None, dtype=None):
     return wrap(_gen(generator).permutation(n).astype(d.np))
 
 
-def normal(mean, std, size, generator=None):
-    check_normal_std(std)
-    return wrap(_gen(generator).normal(mean, std, shape_args((size,), "normal", sizes=True))
-                .astype(_dtype.get_default_dtype().np))
+def normal(mean=None, std=None, size=None, *, generator=None, dtype=None, requires_grad=False,
+           out=None, **kwargs):
+    """Normal draws, in torch's four overloads: ``normal(mean_tensor, std_tensor)`` (shapes
+    broadcast, mean's dtype), ``normal(mean_tensor, std=1.0)``, ``normal(mean, std_tensor)``
+    and ``normal(mean, std, size)`` (numbers; ``dtype=``/``requires_grad=`` apply).  The
+    result records a zero gradient for a mean or std that requires grad, as in torch."""
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if out is not None:
+        raise TypeError("normal(): out= is not supported")
+    if mean_t or std_t:
+        bad = size is not None or dtype is not None or requires_grad or kwargs
+        if bad or (not mean_t and not _is_number(mean)) or (not std_t and std is not None
+                                                             and not _is_number(std)):
+            raise TypeError(_bad_normal(mean, std, size))
+        return _random_ops.normal_tensors(mean, std, generator)
+    if size is None or kwargs or not _is_number(mean) or not _is_number(std) or not isinstance(
+            size, (tuple, list)):
+        raise TypeError(_bad_normal(mean, std, size))
+    if not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_random_ops._num(std)}")
+    shape = shape_args((size,), "normal")
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(shape)}")
+    rng = _random_ops._rng(generator, "normal")
+    npd = _float_dtype(dtype, "normal_kernel_cpu")
+    return wrap(rng.normal(mean, std, shape).astype(npd), requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False):
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _is_number(x):
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
 
-def randn_like(t, dtype=None, requires_grad=False):
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _bad_normal(*args):
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__
+                    for a in args if a is not None)
+    return (f"normal() received an invalid combination of arguments - got ({got}), but "
+            f"expected one of: (Tensor mean, Tensor std), (Tensor mean, float std), "
+            f"(float mean, Tensor std), (float mean, float std, tuple of ints size)")
 
 
-def randint_like(t, low=0, high=None, dtype=None):
+def _like_args(input, op, dtype, layout, device, extra):
+    """The *_like functions' common arguments (``memory_format`` is accepted and, with
+    numpy's one layout, ignored); ``extra``: positional arguments torch does not take."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if extra:
+        got = ", ".join(["Tensor"] + [type(a).__name__ for a in extra])
+        raise TypeError(f"{op}() received an invalid combination of arguments - got ({got}), "
+                        f"but expected one of: (Tensor input, *, torch.memory_format "
+                        f"memory_format, torch.dtype dtype, ...)")
+    if layout not in (None, "strided") and str(layout) != "torch.strided":
+        raise RuntimeError(f"{op}(): only strided tensors are supported")
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"{op}(): only CPU tensors are supported, got device {device!r}")
+    return input.dtype if dtype is None else dtype
+
+
+def rand_like(input, *args, generator=None, dtype=None, layout=None, device=None,
+              requires_grad=False, memory_format=None, pin_memory=False):
+    """Uniform on [0, 1), shaped like ``input`` (its dtype unless ``dtype`` is given)."""
+    dtype = _like_args(input, "rand_like", dtype, layout, device, args)
+    return rand(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *args, generator=None, dtype=None, layout=None, device=None,
+               requires_grad=False, memory_format=None, pin_memory=False):
+    """Standard normal, shaped like ``input`` (its dtype unless ``dtype`` is given)."""
+    dtype = _like_args(input, "randn_like", dtype, layout, device, args)
+    return randn(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=None, high=None, *args, generator=None, dtype=None, layout=None,
+                 device=None, requires_grad=False, memory_format=None, pin_memory=False):
+    """Integers in [low, high) shaped like ``input``, in its dtype unless ``dtype`` is given:
+    ``randint_like(input, high)`` or ``randint_like(input, low, high)``."""
+    dtype = _like_args(input, "randint_like", dtype, layout, device, args)
     if high is None:
         low, high = 0, low
-    return randint(low, high, t.shape, dtype=dtype or t.dtype)
+    if low is None:
+        low = 0
+    bounds = []
+    for v in (low, high):
+        if isinstance(v, Tensor) and v.numel() == 1:
+            v = v.item()
+        bounds.append(v)
+    low, high = bounds
+    if high is None or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                               for v in (low, high)):
+        got = ", ".join(["Tensor"] + [type(v).__name__ for v in (low, high) if v is not None])
+        raise TypeError(f"randint_like() received an invalid combination of arguments - got "
+                        f"({got}), but expected one of: (Tensor input, int high), "
+                        f"(Tensor input, int low, int high)")
+    d = _dtype.to_dtype(dtype)
+    if requires_grad and d.np.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                           "gradients")
+    return randint(low, high, input.shape, generator=generator, dtype=dtype,
+                   requires_grad=requires_grad)

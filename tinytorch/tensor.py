@@ -34,6 +34,7 @@ from .autograd.grad_mode import STATE
 from .creation import constructor_array, full, ones, tensor, zeros
 from .functions import elementwise as E
 from .functions import index as I
+from .functions import random as RS
 from .functions import reduce as R
 from .functions import shape as S
 
@@ -676,13 +677,13 @@ class Tensor(TensorBase):
         if self._data.dtype.kind == "f":
             check_uniform_bounds(a, b, self._data.dtype)
         return random_fill(self, lambda rng, shape: rng.uniform(a, b, shape), generator,
-                           "check_uniform_bounds", "uniform_")
+                           "check_uniform_bounds", "uniform_", RS.Uniform)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         if self._data.dtype.kind == "f":
             check_normal_std(std)
         return random_fill(self, lambda rng, shape: rng.normal(mean, std, shape), generator,
-                           "normal_kernel_cpu", "normal_")
+                           "normal_kernel_cpu", "normal_", RS.Normal)
 
     # --- new tensors like this one ------------------------------------------------------
     def new_tensor(self, data, dtype=None, requires_grad=False):

@@ -1,6 +1,6 @@
 """detect_anomaly: find the first backward that produces NaN or inf, and where its forward
 was called."""
-from .grad_mode import STATE
+from .grad_mode import STATE, switch
 
 
 class detect_anomaly:
@@ -15,12 +15,11 @@ class detect_anomaly:
         self.check_nan = check_nan
 
     def __enter__(self):
-        self._prev = STATE.anomaly
-        STATE.anomaly = self.check_nan
+        self._prev = switch("anomaly", self.check_nan)
         return self
 
     def __exit__(self, *exc):
-        STATE.anomaly = self._prev
+        switch("anomaly", self._prev)
         return False
 
     def __call__(self, fn):
@@ -37,14 +36,13 @@ class set_detect_anomaly:
     """``set_detect_anomaly(True)`` as a call or a context manager."""
 
     def __init__(self, mode, check_nan=True):
-        self._prev = STATE.anomaly
-        STATE.anomaly = bool(mode) and check_nan
+        self._prev = switch("anomaly", bool(mode) and check_nan)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        STATE.anomaly = self._prev
+        switch("anomaly", self._prev)
         return False
 
 

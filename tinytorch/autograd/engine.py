@@ -14,7 +14,7 @@ import numpy as np
 from .._dtype import FROM_NP
 from .function import BackwardNode as Node
 from .function import TensorBase, _make
-from .grad_mode import STATE
+from .grad_mode import STATE, switch
 from .hooks import check_hook_result
 
 
@@ -115,17 +115,20 @@ def run_backward(roots, grads, retain_graph=False, inputs=None, accumulate=True,
     ``accumulate``, no ``.grad`` is touched.  ``tracer(node, grads_in, grads_out)`` is called
     for every node in visiting order (see tinytorch.viz).
     """
-    prev_mode = STATE.enabled
-    STATE.enabled = create_graph  # as torch: backward records only with create_graph
-    STATE.graph_backward += create_graph
+    # as torch: backward records only with create_graph
+    prev_mode = switch("enabled", create_graph) if STATE.enabled != create_graph else None
+    if create_graph:
+        switch("graph_backward", STATE.graph_backward + 1)
     try:
         # inf - inf and the like give nan silently, as in torch (one errstate per backward)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return _run(roots, grads, retain_graph, inputs, accumulate,
                         STATE.tracer if tracer is None else tracer, create_graph)
     finally:
-        STATE.enabled = prev_mode
-        STATE.graph_backward -= create_graph
+        if prev_mode is not None:
+            switch("enabled", prev_mode)
+        if create_graph:
+            switch("graph_backward", STATE.graph_backward - 1)
 
 
 def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
@@ -190,7 +193,7 @@ def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
         in_grads = None
         if out_grads is not None and (out_grads[0] is not None or len(out_grads) > 1
                                       and any(g is not None for g in out_grads)):
-            if node._out_meta is not None:  # several outputs: some may have had no grad
+            if len(node._out_meta) > 1:  # several outputs: some may have had no grad
                 out_grads = _zeros_for_missing(node, out_grads, create_graph)
             in_grads = node._run_backward(out_grads, create_graph)
             if anomaly:
@@ -199,14 +202,16 @@ def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
                 node._release()
         if tracer is not None:
             tracer(node, out_grads, in_grads)
-        metas = node._in_meta
         for i, edge in enumerate(node.next_functions):
             if edge is None:
                 continue
             nxt, nr = edge
             g = in_grads[i] if in_grads is not None else None
             if g is not None:
-                m = metas[i]
+                # the gradient must match what it flows into: output nr of the node that made
+                # this input, or the leaf itself
+                m = nxt._out_meta[nr] if isinstance(nxt, Node) else \
+                    (nxt._data.shape, nxt._data.dtype)
                 if create_graph or type(g) is not np.ndarray or g.shape != m[0] \
                         or g.dtype != m[1]:
                     g = _fit(node, i, g, m, create_graph)
@@ -214,8 +219,9 @@ def _run(roots, grads, retain_graph, inputs, accumulate, tracer, create_graph):
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buffers[nxt] = [g] if nxt._out_meta is None else \
-                            [g if k == nr else None for k in range(len(nxt._out_meta))]
+                        n_out = len(nxt._out_meta)
+                        buffers[nxt] = [g] if n_out == 1 else \
+                            [g if k == nr else None for k in range(n_out)]
                     else:
                         buf[nr] = g if buf[nr] is None else buf[nr] + g
                 d = deps[nxt] - 1
@@ -255,7 +261,7 @@ def _fresh(g, in_grads, out_grads):
 
 
 def _n_outputs(node):
-    return len(node._out_meta) if node._out_meta is not None else 1
+    return len(node._out_meta)
 
 
 def _deliver_leaf(t, g, capture, results, accumulate, owned=False):

@@ -32,7 +32,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .grad_mode import STATE, no_grad
+from .grad_mode import STATE, SWITCHED, no_grad
 
 
 class TensorBase:
@@ -148,8 +148,7 @@ class BackwardNode:
     _tensor_mode = False  # set by the engine while a create_graph backward runs
     needs_input_grad = ()
     next_functions = ()
-    _in_meta = ()
-    _out_meta = None
+    _out_meta = ()  # (shape, dtype) of each output: what its gradient must match
     _retained = None
     _hooks = None
     _trace = None
@@ -333,36 +332,31 @@ class Function:
 
 def _link_inputs(node, args, raw):
     """One pass over the inputs: what forward receives (arrays for a built-in) and, when the
-    graph is recorded, for each input the edge backward follows, whether it needs a gradient
-    and the shape/dtype the engine will check that gradient against."""
-    inputs, edges, metas = [], [], []
+    graph is recorded, for each input the edge backward follows and whether it needs a
+    gradient."""
+    inputs, edges = [], []
     untracked = 0
-    record = STATE.enabled
+    record = STATE.enabled if SWITCHED else True
     for a in args:
         if isinstance(a, TensorBase):
-            d = a._data
             if record and a._requires_grad:
                 if a._view is not None and a._view.version != a._vc[0]:
                     a._refresh_view()  # its memory changed in place: rebuild its history
-                    d = a._data
                 fn = a.grad_fn
                 edges.append((fn, a._output_nr) if fn is not None else (a, 0))
-                metas.append((d.shape, d.dtype))
-                inputs.append(d if raw else a)
+                inputs.append(a._data if raw else a)
                 continue
-            inputs.append(d if raw else a)
+            inputs.append(a._data if raw else a)
         else:
             inputs.append(a)
         edges.append(None)
-        metas.append(None)
         untracked += 1
     n = len(edges)
     if untracked == n:
         return inputs, False
-    node.next_functions = edges = tuple(edges)
+    node.next_functions = tuple(edges)
     node.needs_input_grad = (_ALL_NEED[n] if n < 4 and not untracked
                              else tuple(e is not None for e in edges))
-    node._in_meta = tuple(metas)
     return inputs, True
 
 
@@ -394,9 +388,10 @@ def _wrap_outputs(cls, node, args, out, track):
                 _not_float(cls, out.dtype)
             t._requires_grad = True
             t.grad_fn = node
+            node._out_meta = ((out.shape, out.dtype),)
             if node._to_save:
                 node._store_saved(args, (t,))
-            if STATE.anomaly:
+            if SWITCHED and STATE.anomaly:
                 node._trace = "".join(traceback.format_stack()[:-2])
         return t
     multi = isinstance(out, tuple)
@@ -415,11 +410,10 @@ def _wrap_outputs(cls, node, args, out, track):
             t._output_nr = i
         outs.append(t)
     if track:
-        if multi:
-            node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
+        node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
         if node._to_save:
             node._store_saved(args, outs)
-        if STATE.anomaly:
+        if SWITCHED and STATE.anomaly:
             node._trace = "".join(traceback.format_stack()[:-2])
     return tuple(outs) if multi else outs[0]
 

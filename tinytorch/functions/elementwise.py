@@ -1327,6 +1327,22 @@ class Remainder(Primitive):
         return g, gb
 
 
+class NoDerivative(Primitive):
+    """z = a value computed from a and b by an op torch has no derivative for (floor_divide);
+    dz/da, dz/db: none -- backward raises, as torch does"""
+
+    backward_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, value, a, b, op):
+        ctx.op = op
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
+
+
 class DivRounding(Primitive):
     """z = a / b rounded ("trunc" or "floor");  dz/da = dz/db = 0"""
 

@@ -267,3 +267,284 @@ class ScatterAdd(Primitive):
         if ctx.needs_input_grad[1]:
             gs = GatherAlongDim.call(g if ctx.cut is None else g[ctx.cut], ctx.idx, ctx.dim)
         return g, gs, None, None
+
+
+# --- scatter, scatter_reduce, index_add, ... (tinytorch/_indexing.py) ---------------------
+
+def _along(idx, dim):
+    """The numpy index that names, for each element of idx, its place along dim."""
+    full = list(np.indices(idx.shape, sparse=True))
+    full[dim] = idx
+    return tuple(full)
+
+
+def _cut(shape, idx_shape, dim):
+    """The slice of an array of ``shape`` to idx's shape in the dims other than dim (None if
+    there is nothing to cut): where gathering at idx can read it."""
+    if all(n == m for d, (n, m) in enumerate(zip(shape, idx_shape)) if d != dim):
+        return None
+    return tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(idx_shape))
+
+
+def _written(shape, idx, dim):
+    """The places of an array of ``shape`` that idx names along dim (a bool mask)."""
+    out = np.zeros(shape, np.bool_)
+    out[_along(idx, dim)] = True
+    return out
+
+
+def _array(t):
+    return t._data if hasattr(t, "_data") else t
+
+
+def _np_dtype(g):
+    return _array(g).dtype
+
+
+def _gather(g, idx, dim, cut):
+    from .reduce import GatherAlongDim
+    return GatherAlongDim.call(g if cut is None else g[cut], idx, dim)
+
+
+class Scatter(Primitive):
+    """z = x with src written at idx along dim;  dz/dx = g with the written places zeroed,
+    dz/dsrc = g taken at idx (GatherAlongDim), where src's value is the one written
+
+    (src has idx's shape: the caller slices it.  Where idx names a place more than once, the
+    value written is the last one numpy writes, and only that src element gets the
+    gradient.)"""
+
+    backward_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, src, idx, dim):
+        ctx.idx, ctx.dim, ctx.shape = idx, dim, x.shape
+        out = x.copy()
+        out[_along(idx, dim)] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        idx, dim, shape = ctx.idx, ctx.dim, ctx.shape
+        zero = np.zeros((), _np_dtype(g))
+        from .elementwise import Where
+        gx = gs = None
+        if ctx.needs_input_grad[0]:
+            gx = Where.call(_written(shape, idx, dim), zero, g)
+        if ctx.needs_input_grad[1]:
+            cut = _cut(shape, idx.shape, dim)
+            gs = _gather(g, idx, dim, cut)
+            # which src element's value each place holds: write every element's number the
+            # way forward wrote the values, and read them back
+            ids = np.full(shape, -1, np.int64)
+            numbers = np.arange(idx.size, dtype=np.int64).reshape(idx.shape)
+            ids[_along(idx, dim)] = numbers
+            won = np.take_along_axis(ids if cut is None else ids[cut], idx, dim) == numbers
+            if not won.all():
+                gs = Where.call(won, gs, zero)
+        return gx, gs, None, None
+
+
+class ScatterValue(Scatter):
+    """z = x with a number written at idx along dim;  dz/dx = g with the written places zeroed"""
+
+    backward_name = "ScatterBackward1"
+
+
+class ScatterOldReduce(Primitive):
+    """z = x with src added to (or multiplied into) the places idx names along dim: torch's
+    deprecated ``scatter(..., reduce=)``, which has no derivative (backward raises)"""
+
+    backward_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, x, src, idx, dim, multiply, op):
+        ctx.op = op
+        out = x.copy()
+        with np.errstate(invalid="ignore", over="ignore"):
+            (np.multiply if multiply else np.add).at(out, _along(idx, dim), src)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
+
+
+_REDUCE_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
+                 "amin": np.minimum}
+
+
+def _start(dtype, reduce):
+    """What a place starts from when include_self=False: the reduction's identity."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+def _counts(shape, idx, dim, include_self, dtype):
+    """How many values each place's mean is over (1 where there are none)."""
+    n = np.full(shape, 1 if include_self else 0, dtype)
+    np.add.at(n, _along(idx, dim), 1)
+    n[n == 0] = 1
+    return n
+
+
+class ScatterReduce(Primitive):
+    """z = x with src reduced into the places idx names along dim (sum, prod, mean, amax,
+    amin; with or without x's own value);  as torch: sum: dz/dx = g, dz/dsrc = g at idx;
+    mean: both divided by the place's count; prod: dz/dx = g·z/x, dz/dsrc = g·z/src at idx
+    (computed without dividing by a zero); amax/amin: g split evenly among the values equal
+    to the result.  Without x's own value, dz/dx is 0 at the places written.
+
+    (src has idx's shape: the caller slices it.)"""
+
+    backward_name = "ScatterReduceBackward0"
+
+    @staticmethod
+    def forward(ctx, x, src, idx, dim, reduce, include_self):
+        ctx.idx, ctx.dim, ctx.reduce, ctx.include_self = idx, dim, reduce, include_self
+        ctx.shape = x.shape
+        out = x.copy()
+        where = _along(idx, dim)
+        if not include_self:
+            out[where] = _start(x.dtype, reduce)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            _REDUCE_UFUNC[reduce].at(out, where, src)
+            if reduce == "mean":
+                n = _counts(x.shape, idx, dim, include_self, x.dtype)
+                out = out // n if x.dtype.kind in "iu" else (out / n).astype(x.dtype)
+        if reduce in ("prod", "amax", "amin"):
+            ctx.save_for_backward(x, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .elementwise import Where
+        idx, dim, shape, reduce = ctx.idx, ctx.dim, ctx.shape, ctx.reduce
+        cut = _cut(shape, idx.shape, dim)
+        dt = _np_dtype(g)
+        zero, one = np.zeros((), dt), np.ones((), dt)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            if reduce == "sum":
+                gx, gs = g, (_gather(g, idx, dim, cut) if ctx.needs_input_grad[1] else None)
+            elif reduce == "mean":
+                n = _counts(shape, idx, dim, ctx.include_self, dt)
+                gx = g / n
+                gs = None
+                if ctx.needs_input_grad[1]:
+                    n_src = np.take_along_axis(n if cut is None else n[cut], idx, dim)
+                    gs = _gather(g, idx, dim, cut) / n_src
+            elif reduce == "prod":
+                gx, gs = _prod_grads(ctx, g, zero, one, cut)
+            else:
+                x, src, out = ctx.saved_tensors
+                xa, sa, oa = _array(x), _array(src), _array(out)
+                self_is = (xa == oa).astype(dt)
+                src_is = (sa == np.take_along_axis(oa if cut is None else oa[cut], idx,
+                                                   dim)).astype(dt)
+                n = self_is.copy()
+                np.add.at(n, _along(idx, dim), src_is)
+                share = g / n
+                gx = self_is * share
+                gs = src_is * _gather(share, idx, dim, cut) if ctx.needs_input_grad[1] else None
+        if not ctx.needs_input_grad[0]:
+            gx = None
+        elif not ctx.include_self:
+            gx = Where.call(_written(shape, idx, dim), zero, gx)
+        return gx, gs, None, None, None, None
+
+
+def _prod_grads(ctx, g, zero, one, cut):
+    """ScatterReduce's prod gradients, torch's way: a zero in x or a single zero among a
+    place's src values gets the product of the others (recomputed with the zero made 1)."""
+    from .elementwise import Where
+    idx, dim, include_self = ctx.idx, ctx.dim, ctx.include_self
+    x, src, out = ctx.saved_tensors
+    xa, sa = _array(x), _array(src)
+    gx = gs = None
+    if ctx.needs_input_grad[0]:
+        x_zero = xa == 0
+        x_one = Where.call(x_zero, one, x)
+        gx = g * ScatterReduce.call(x_one, src, idx, dim, "prod", include_self) / x_one
+    if ctx.needs_input_grad[1]:
+        s_zero = sa == 0
+        zeros_at = np.zeros(xa.shape, np.int64)
+        np.add.at(zeros_at, _along(idx, dim), s_zero)
+        zeros_at = np.take_along_axis(zeros_at if cut is None else zeros_at[cut], idx, dim)
+        single = s_zero & (zeros_at == 1)
+        others = _gather(g * out, idx, dim, cut) / Where.call(s_zero, one, src)
+        if single.any():
+            s_one = Where.call(single, one, src)
+            without = _gather(g * ScatterReduce.call(x, s_one, idx, dim, "prod", include_self),
+                              idx, dim, cut)
+            gs = Where.call(single, without, others)
+        else:
+            gs = others
+    return gx, gs
+
+
+class IndexAddDim(Primitive):
+    """z = x with alpha·src added at the slices idx names along dim (repeats add up);
+    dz/dx = g, dz/dsrc = alpha · g.index_select(dim, idx)
+
+    (``key`` is the numpy index of those slices: full slices, then idx.)"""
+
+    backward_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, x, src, key, alpha):
+        ctx.key, ctx.alpha = key, alpha
+        out = x.copy()
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.add.at(out, key, src if alpha == 1 else src * np.asarray(alpha, x.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = None
+        if ctx.needs_input_grad[1]:
+            gs = GetItem.call(g, ctx.key)
+            if ctx.alpha != 1:
+                gs = gs * np.asarray(ctx.alpha, _np_dtype(g))
+        return g, gs, None, None
+
+
+class IndexCopy(SetItem):
+    """z = x with src's slices written at idx along dim;  dz/dx = g with those slices zeroed,
+    dz/dsrc = g.index_select(dim, idx)"""
+
+    backward_name = "IndexCopyBackward0"
+
+
+class IndexFill(SetItem):
+    """z = x with value written in the slices idx names along dim;  dz/dx = g with those
+    slices zeroed, dz/dvalue = Σ g over them"""
+
+    backward_name = "IndexFillBackward0"
+
+
+class IndexFillTensor(IndexFill):
+    """z = x with v (a 0-d tensor) written in the slices idx names along dim;
+    dz/dx = g with those slices zeroed, dz/dv = Σ g over them"""
+
+    backward_name = "IndexFillBackward1"
+
+
+class MaskedScatter(SetItem):
+    """z = x with src's first values written, in order, where the mask is True;
+    dz/dx = g where the mask is False, dz/dsrc = g at the mask's True places"""
+
+    backward_name = "MaskedScatterBackward0"
+
+
+class Take(GetItem):
+    """z = x (flattened) at idx;  dz/dx = g added back at idx (repeats add up)"""
+
+    backward_name = "TakeBackward0"

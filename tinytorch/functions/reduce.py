@@ -260,6 +260,7 @@ class Norm2(Primitive):
         xw = widened(x)
         with np.errstate(over="ignore"):
             out = np.sqrt(np.sum(xw * xw, axis=axes, keepdims=True)).astype(x.dtype, copy=False)
+        out = np.asarray(out)  # a 0-d x sums to a numpy scalar: the output must be an array
         ctx.kept = out.shape
         out = _drop(out, axes, keepdim)
         ctx.save_for_backward(x, out)

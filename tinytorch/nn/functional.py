@@ -27,6 +27,9 @@ from .._api import (array, broadcast_error, inplace, linear_bias_dtype_error, li
                     promote, wrap)
 from ..tensor import Tensor
 from .conv import conv2d
+from ._spatial import (cosine_similarity, fold, interpolate, normalize, pad, pairwise_distance,
+                       pixel_shuffle, pixel_unshuffle, unfold, upsample, upsample_bilinear,
+                       upsample_nearest)
 from .normalization import batch_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices
 from .sparse import embedding
@@ -893,3 +896,40 @@ def prelu(input, weight):
 
 
 __all__ += ["prelu"]
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """x if x > 0 else a·x: in training a drawn from U(lower, upper) for each element (from
+    tinytorch's generator), else a = (lower + upper) / 2 (leaky_relu)."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    _tensor(input, "rrelu")
+    x = array(input)
+    if not training:
+        if x.dtype.kind != "f":
+            raise NotImplementedError(f"\"leaky_relu_cpu\" not implemented for "
+                                      f"'{_type_word(x)}'")
+        slope = (lower + upper) / 2
+        if inplace:
+            return _inplace(input, "rrelu_", lambda t: P.LeakyReluFunction.apply(t, slope))
+        return P.LeakyReluFunction.apply(input, slope)
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"rrelu_with_noise_out_cpu\" not implemented for "
+                                  f"'{_type_word(x)}'")
+    # the slope of each element (1 where x > 0): the output's gradient, as torch's noise
+    noise = np.where(x > 0, 1.0, _gen(None).uniform(lower, upper, x.shape)).astype(x.dtype)
+
+    def f(t):
+        return t * wrap(noise)
+    if inplace:
+        return _inplace(input, "rrelu_", f)
+    return f(input)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+__all__ += ["rrelu", "rrelu_", "pad", "interpolate", "upsample", "upsample_nearest",
+            "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle",
+            "normalize", "cosine_similarity", "pairwise_distance"]
