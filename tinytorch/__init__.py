@@ -28,6 +28,8 @@ from ._indexing import *  # noqa: F401,F403
 from ._linalg import *  # noqa: F401,F403
 from ._decomp import *  # noqa: F401,F403
 from ._random_ops import *  # noqa: F401,F403
+from ._device import *  # noqa: F401,F403
+from ._compat import *  # noqa: F401,F403
 from . import linalg
 
 __version__ = "0.1.0"
@@ -68,7 +70,9 @@ def numel(t):
 # nn, optim, utils and save/load load on first use (PEP 562), so `import tinytorch` stays
 # quick for scripts that only need tensors and autograd
 _LAZY = {"nn": "nn", "optim": "optim", "utils": "utils", "viz": "viz",
-         "save": "serialization", "load": "serialization"}
+         "save": "serialization", "load": "serialization", "serialization": "serialization",
+         "cuda": "cuda", "backends": "backends", "accelerator": "accelerator", "amp": "amp",
+         "distributed": "distributed", "testing": "testing"}
 
 
 def __getattr__(name):

@@ -20,7 +20,8 @@ from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_f
                       check_sized, check_t, check_uniform_bounds, correction_arg, dim_arg,
                       dims_arg, expand_sizes, infer_shape, not_implemented, permute_dims,
                       shape_args, to_dtype_arg, warn_non_leaf_grad)
-from . import _decomp, _indexing, _linalg, _math, _random_ops, _reductions, _shapes
+from . import (_compat, _decomp, _device, _indexing, _linalg, _math, _random_ops, _reductions,
+               _shapes)
 from ._dtype import FROM_NP
 from ._inplace import copy_, inplace, random_fill, refresh_view, setitem, view_of
 from ._ops import (bitwise_method, comparison_method, float_method, integer_division_method,
@@ -706,4 +707,5 @@ def _add_methods(*families):
             setattr(Tensor, name, fn)
 
 
-_add_methods(_math, _reductions, _shapes, _indexing, _linalg, _decomp, _random_ops)
+_add_methods(_math, _reductions, _shapes, _indexing, _linalg, _decomp, _random_ops, _device,
+             _compat)

@@ -1,0 +1,9 @@
+"""Devices on a CPU-only library: ``tinytorch.device``, ``device=`` arguments, ``Tensor.to``.
+
+``__all__`` lists the functions exported as ``tinytorch.<name>`` and ``METHODS`` the Tensor
+methods (name -> function taking the tensor first), which tensor.py adds to its method table.
+"""
+
+__all__ = []
+
+METHODS = {}

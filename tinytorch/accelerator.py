@@ -1,0 +1,1 @@
+"""``tinytorch.accelerator``: no accelerator here (tinytorch runs on the CPU)."""

@@ -1,0 +1,1 @@
+"""``tinytorch.amp``: autocast and GradScaler, accepted on the CPU."""

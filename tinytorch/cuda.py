@@ -1,0 +1,1 @@
+"""``tinytorch.cuda``: no CUDA here (tinytorch runs on the CPU)."""

@@ -1,0 +1,1 @@
+"""``tinytorch.distributed``: not available (one process)."""

@@ -1,0 +1,1 @@
+"""``tinytorch.testing``: assert_close."""
