@@ -323,10 +323,12 @@ def test_grad_modes_decorate_bare_as_in_torch(name, records):
 
 def test_switch_count_returns_to_zero():
     # Function.apply skips the thread-local read while no switch is away from its default
+    # (a thread that ended with a switch on stays counted: only the fast path is lost)
     from tinytorch.autograd.grad_mode import SWITCHED
+    base = len(SWITCHED)
     x = tinytorch.ones(2, requires_grad=True)
     with tinytorch.no_grad(), tinytorch.autograd.detect_anomaly():
-        assert len(SWITCHED) == 2 and not (x * 2).requires_grad
+        assert len(SWITCHED) == base + 2 and not (x * 2).requires_grad
     try:
         with tinytorch.inference_mode():
             raise ValueError
@@ -341,4 +343,4 @@ def test_switch_count_returns_to_zero():
     with tinytorch.no_grad():
         thread.start()
         thread.join()
-    assert SWITCHED == [] and done == [True] and (x * 2).requires_grad
+    assert len(SWITCHED) == base and done == [True] and (x * 2).requires_grad

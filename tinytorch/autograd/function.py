@@ -380,6 +380,8 @@ def _to_array(o, cls):
 
 def _wrap_outputs(cls, node, args, out, track):
     """Wrap forward's result(s) in Tensors; if tracked, they take ``node`` as grad_fn."""
+    if type(out) is not np.ndarray and isinstance(out, np.generic):
+        out = np.asarray(out)  # a reduction over every element gives a numpy scalar
     if type(out) is np.ndarray and (not track or node._non_diff is None):
         # the usual case: one array out
         t = _make(out)
@@ -410,7 +412,7 @@ def _wrap_outputs(cls, node, args, out, track):
             t._output_nr = i
         outs.append(t)
     if track:
-        node._out_meta = tuple((a.shape, a.dtype) for a in arrays)
+        node._out_meta = tuple([(a.shape, a.dtype) for a in arrays])
         if node._to_save:
             node._store_saved(args, outs)
         if SWITCHED and STATE.anomaly:
