@@ -167,6 +167,9 @@ PATTERNS = {
     "manual_seed": [lambda: (0,)],
     "set_rng_state": [lambda: (tt.get_rng_state(),)],
     "set_default_dtype": [lambda: (tt.float32,)],
+    "set_default_device": [lambda: ("cpu",)],
+    "set_num_threads": [lambda: (tt.get_num_threads(),)],
+    "set_num_interop_threads": [lambda: (tt.get_num_interop_threads(),)],
     "threshold": [lambda: (x(), 0.5, 0.0)],
     "register_hook": [lambda: (x(), lambda g: g)],
     "new_tensor": [lambda: (x(), [1.0, 2.0])],
@@ -196,6 +199,8 @@ PATTERNS = {
 NOT_PROBED = {
     "save": "writes a file",
     "load": "reads a file",
+    "cuda": "Tensor.cuda always raises: tinytorch runs on the CPU only",
+    "bfloat16": "Tensor.bfloat16 always raises: tinytorch has no bfloat16 tensors",
 }
 
 # ---------------------------------------------------------------- groups
@@ -485,7 +490,7 @@ def classify_all():
     entries, classes = discover()
     unclassified = []
     for e in entries:
-        if e["name"] in NOT_PROBED and e["kind"] == "fn":
+        if e["name"] in NOT_PROBED and e["kind"] in ("fn", "method"):
             e["cls"] = "not probed"
             continue
         why = []

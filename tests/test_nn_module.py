@@ -148,7 +148,7 @@ def test_setattr_moves_names_between_registries_and_delattr():
 
 def test_registration_errors():
     lin = nn.Linear(2, 3)
-    with pytest.raises(TypeError, match="cannot assign 'tinytorch.FloatTensor' as parameter"):
+    with pytest.raises(TypeError, match="cannot assign 'torch.FloatTensor' as parameter"):
         lin.weight = tinytorch.ones(3, 2)
     lin.weight = None                             # allowed: the parameter becomes absent
     assert "weight" not in lin.state_dict()

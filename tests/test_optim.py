@@ -471,7 +471,7 @@ def test_named_parameters_are_accepted():
 def test_constructor_errors():
     w = tinytorch.zeros(2, requires_grad=True)
     with pytest.raises(TypeError, match="iterable of Tensors or dicts, but got "
-                                        "tinytorch.FloatTensor"):
+                                        "torch.FloatTensor"):
         optim.SGD(w, lr=0.1)
     with pytest.raises(ValueError, match="optimizer got an empty parameter list"):
         optim.Adam([])

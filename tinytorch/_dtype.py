@@ -39,9 +39,33 @@ int32 = int = dtype("int32", np.int32)
 int64 = long = dtype("int64", np.int64)
 bool = dtype("bool", np.bool_)
 
+
+
+class _NoArrays(dtype):
+    """A dtype torch has and numpy does not (``bfloat16``): a name scripts can pass around and
+    ``finfo`` can describe, refused with a clear error once it is used to make or convert a
+    tensor (every such path reads ``.np``)."""
+
+    __slots__ = ()
+
+    def __init__(self, name, itemsize):
+        self.name = name
+        self.is_floating_point = True
+        self.is_signed = True
+        self.itemsize = itemsize
+
+    @property
+    def np(self):
+        raise TypeError(f"tinytorch has no {self.name} tensors: numpy, which holds their data, "
+                        f"has no {self.name} type; use tinytorch.float32 (or float16) instead")
+
+
+bfloat16 = _NoArrays("bfloat16", 2)
+
 _ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
 FROM_NP = {d.np: d for d in _ALL}
 _NAMES = {d.name: d for d in _ALL}
+_NAMES["bfloat16"] = bfloat16  # so that it pickles, and names it in the error above
 
 _default_float = float32
 
@@ -51,14 +75,20 @@ def _by_name(name):
 
 
 def get_default_dtype():
+    """The floating-point dtype of tensors made from Python floats (float32 unless
+    ``set_default_dtype`` changed it)."""
     return _default_float
 
 
 def set_default_dtype(d):
+    """Set the default floating-point dtype (float32 or float64; float16 is accepted too)."""
     global _default_float
-    d = to_dtype(d)
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as "
+                        "the default type")
     if not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
+    d.np  # noqa: B018 -- refuses bfloat16 here rather than at the next tensor
     _default_float = d
 
 
@@ -102,6 +132,78 @@ def python_data_dtype(arr):
         raise TypeError("tinytorch.tensor: tinytorch has no complex dtypes (got complex data)")
     raise TypeError(f"tinytorch.tensor: could not infer a dtype from data of numpy kind "
                     f"{arr.dtype}")
+
+
+# --- finfo / iinfo -------------------------------------------------------------------
+
+_PY_TYPES = {builtins.float: "float64", builtins.int: "int64", builtins.bool: "bool"}
+
+
+def _info_dtype(type, fn):
+    if type is None and fn == "finfo":
+        return _default_float
+    if isinstance(type, dtype):
+        return type
+    if isinstance(type, builtins.type) and type in _PY_TYPES:
+        return _NAMES[_PY_TYPES[type]]
+    raise TypeError(f"{fn}(): argument 'type' (position 1) must be torch.dtype, not "
+                    f"{builtins.type(type).__name__}")
+
+
+class finfo:
+    """The numerical properties of a floating-point dtype (the default dtype if none is
+    given): ``bits``, ``eps`` (the gap between 1 and the next number), ``max``, ``min``,
+    ``tiny`` = ``smallest_normal`` (the smallest positive normal number), ``resolution``
+    (10 ** -decimal digits) and ``dtype`` (its name), all Python numbers, as torch's."""
+
+    _cache = {}
+
+    def __new__(cls, type=None):
+        d = _info_dtype(type, "finfo")
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use "
+                            "torch.iinfo to handle 'torch.finfo'")
+        if d.name not in cls._cache:
+            self = cls._cache[d.name] = object.__new__(cls)
+            if d is bfloat16:  # 8 exponent bits as float32, 7 mantissa bits
+                self.bits, self.eps, self.resolution = 16, 2.0 ** -7, 0.01
+                self.max, self.tiny = (2 - 2.0 ** -7) * 2.0 ** 127, 2.0 ** -126
+            else:
+                fi = np.finfo(d.np)
+                self.bits, self.eps, self.resolution = fi.bits, builtins.float(fi.eps), \
+                    builtins.float(10.0 ** -fi.precision)
+                self.max, self.tiny = builtins.float(fi.max), builtins.float(fi.tiny)
+            self.min, self.smallest_normal, self.dtype = -self.max, self.tiny, d.name
+        return cls._cache[d.name]
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """The numerical properties of an integer dtype: ``bits``, ``max``, ``min`` and ``dtype``
+    (its name), as torch's."""
+
+    _cache = {}
+
+    def __new__(cls, type):
+        d = _info_dtype(type, "iinfo")
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if d.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
+                            "to handle 'torch.iinfo'")
+        if d.name not in cls._cache:
+            self = cls._cache[d.name] = object.__new__(cls)
+            ii = np.iinfo(d.np)
+            self.bits, self.max, self.min = ii.bits, builtins.int(ii.max), builtins.int(ii.min)
+            self.dtype = d.name
+        return cls._cache[d.name]
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 # --- promotion -----------------------------------------------------------------------

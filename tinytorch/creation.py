@@ -11,17 +11,20 @@ from . import _dtype
 from ._checks import (READ_ONLY_WARNING, check_data_fits, check_fill_value, check_no_kernel,
                       check_number, check_size_arg, check_steps, check_tensor_arg, ragged_error,
                       shape_args)
+from ._device import check_creation, check_device
 from ._dtype import FROM_NP
 from .autograd.function import TensorBase, _make
 
 
-def tensor(data, dtype=None, requires_grad=False):
+def tensor(data, dtype=None, requires_grad=False, *, device=None, pin_memory=False):
     """Build a tensor from Python data or an ndarray (always a copy).
 
     Python floats give float32, ints give int64, bools give bool; an ndarray keeps its dtype.
     With ``dtype``, Python numbers must fit it (``tensor([300], dtype=uint8)`` raises, as in
-    torch; an ndarray is converted as numpy converts it).
+    torch; an ndarray is converted as numpy converts it).  ``device``: the CPU (see _device.py);
+    ``pin_memory`` has nothing to do there.
     """
+    check_device(device, "tensor")
     if isinstance(data, TensorBase):
         arr = data._data.copy()
     elif isinstance(data, (list, tuple)) and any(isinstance(x, TensorBase) for x in data):
@@ -66,9 +69,10 @@ def _read(data, dtype):
     return arr
 
 
-def as_tensor(data, dtype=None):
+def as_tensor(data, dtype=None, device=None):
     """``data`` as a tensor without a copy where it can be: a tensor of the dtype asked for
     is returned as it is, an ndarray is shared (as ``from_numpy``); anything else is copied."""
+    check_device(device, "as_tensor", default=not isinstance(data, TensorBase))
     if isinstance(data, TensorBase) and (dtype is None or data.dtype == _dtype.to_dtype(dtype)):
         return data
     if isinstance(data, np.ndarray) and dtype is None and data.dtype in FROM_NP:
@@ -109,23 +113,27 @@ def _creation(shape, fill, dtype, requires_grad):
     return t
 
 
-def zeros(*size, dtype=None, requires_grad=False):
+def zeros(*size, dtype=None, device=None, requires_grad=False, **kwargs):
+    check_creation(device, kwargs, "zeros")
     return _creation(_size_of(size, "zeros"), None, dtype, requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad=False):
+def ones(*size, dtype=None, device=None, requires_grad=False, **kwargs):
+    check_creation(device, kwargs, "ones")
     return _creation(_size_of(size, "ones"), 1, dtype, requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad=False):
+def empty(*size, dtype=None, device=None, requires_grad=False, **kwargs):
+    check_creation(device, kwargs, "empty")
     return _creation(_size_of(size, "empty"), None, dtype, requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
+def full(size, fill_value, dtype=None, requires_grad=False, *, device=None, **kwargs):
     """A tensor of ``size`` filled with ``fill_value``, a number (or a 0-d tensor);
     without ``dtype``, the dtype a Python number gets (a numpy scalar counts as the number it
     holds: float32 for np.float64(2)).  The number must fit the dtype (torch's rule: see
     _checks.overflows), a negative int wraps into an unsigned one."""
+    check_creation(device, kwargs, "full")
     if isinstance(fill_value, TensorBase) and fill_value._data.ndim == 0:
         fill_value = fill_value.item()
     if isinstance(fill_value, np.generic):
@@ -140,8 +148,9 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     return _creation(_size_of((size,), "full"), fill_value, dt, requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
+def eye(n, m=None, dtype=None, requires_grad=False, *, device=None, **kwargs):
     """The ``n`` x ``m`` identity matrix (ones on the diagonal)."""
+    check_creation(device, kwargs, "eye")
     n, m = (x.item() if isinstance(x, TensorBase) else x for x in (n, m))
     check_size_arg(n, "n", 1, "eye")
     if m is not None:
@@ -151,12 +160,14 @@ def eye(n, m=None, dtype=None, requires_grad=False):
     return t.requires_grad_(True) if requires_grad else t
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def arange(start, end=None, step=1, dtype=None, requires_grad=False, *, device=None,
+           **kwargs):
     """``ceil((end - start) / step)`` values ``start + i * step``, like torch.
 
     >>> tinytorch.arange(0, 1, 0.25)
     tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
+    check_creation(device, kwargs, "arange")
     names = (("end", 1),) if end is None else (("start", 1), ("end", 2), ("step", 3))
     if end is None:
         start, end = 0, start
@@ -198,8 +209,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return t.requires_grad_(True) if requires_grad else t
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False):
+def linspace(start, end, steps, dtype=None, requires_grad=False, *, device=None, **kwargs):
     """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    check_creation(device, kwargs, "linspace")
     check_steps(steps, "linspace")
     dt = (_dtype.get_default_dtype() if dtype is None else _dtype.to_dtype(dtype)).np
     check_no_kernel(dt, "linspace_cpu", "iuf")
@@ -211,24 +223,32 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
     return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
+def zeros_like(t, dtype=None, requires_grad=False, *, device=None, **kwargs):
     check_tensor_arg(t, "zeros_like")
-    return zeros(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    check_creation(device, kwargs, "zeros_like", default=False)
+    return zeros(t._data.shape, dtype=dtype or t.dtype, device="cpu",
+                requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
+def ones_like(t, dtype=None, requires_grad=False, *, device=None, **kwargs):
     check_tensor_arg(t, "ones_like")
-    return ones(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    check_creation(device, kwargs, "ones_like", default=False)
+    return ones(t._data.shape, dtype=dtype or t.dtype, device="cpu",
+               requires_grad=requires_grad)
 
 
-def empty_like(t, dtype=None, requires_grad=False):
+def empty_like(t, dtype=None, requires_grad=False, *, device=None, **kwargs):
     check_tensor_arg(t, "empty_like")
-    return empty(t._data.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    check_creation(device, kwargs, "empty_like", default=False)
+    return empty(t._data.shape, dtype=dtype or t.dtype, device="cpu",
+                requires_grad=requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False):
+def full_like(t, fill_value, dtype=None, requires_grad=False, *, device=None, **kwargs):
     check_tensor_arg(t, "full_like")
-    return full(t._data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    check_creation(device, kwargs, "full_like", default=False)
+    return full(t._data.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad,
+                device="cpu")
 
 
 def constructor_array(args, size_type):

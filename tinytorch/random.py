@@ -5,6 +5,7 @@ _random_ops.py."""
 import numpy as np
 
 from . import _dtype, _random_ops
+from ._device import CPU, check_creation, check_device
 from ._api import check_no_kernel, check_random_bounds, check_randperm, shape_args, wrap
 from .tensor import Tensor
 
@@ -15,6 +16,7 @@ class Generator:
     """An independent random stream (``torch.Generator``), e.g. for DataLoader shuffling."""
 
     def __init__(self, device="cpu"):
+        check_device(device, "Generator", default=False)
         self._seed = _DEFAULT_SEED
         self.rng = np.random.default_rng(self._seed)
 
@@ -28,6 +30,11 @@ class Generator:
 
     def initial_seed(self):
         return self._seed
+
+    @property
+    def device(self):
+        """The generator's device: the CPU."""
+        return CPU
 
     def get_state(self):
         return self.rng.bit_generator.state
@@ -73,27 +80,30 @@ def _float_dtype(dtype, kernel):
     return d.np
 
 
-def rand(*size, generator=None, dtype=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uniform on [0, 1)."""
+    check_creation(device, kwargs, "rand")
     shape = shape_args(size, "rand", sizes=True)
     return wrap(_gen(generator).random(shape).astype(_float_dtype(dtype, "check_uniform_bounds")),
                 requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal."""
+    check_creation(device, kwargs, "randn")
     shape = shape_args(size, "randn", sizes=True)
     arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype, "normal_kernel_cpu"))
     return wrap(arr, requires_grad)
 
 
 def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, low=None,
-            high=None):
+            high=None, device=None, **kwargs):
     """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
 
     >>> tinytorch.randint(10, (3,)).shape
     tinytorch.Size([3])
     """
+    check_creation(device, kwargs, "randint")
     args = list(args)
     if size is None and args and isinstance(args[-1], (tuple, list)):
         size = args.pop()
@@ -123,14 +133,15 @@ def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, l
     return wrap(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
 
 
-def randperm(n, generator=None, dtype=None):
+def randperm(n, generator=None, dtype=None, *, device=None, **kwargs):
+    check_creation(device, kwargs, "randperm")
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     n = check_randperm(n, d.np)
     return wrap(_gen(generator).permutation(n).astype(d.np))
 
 
 def normal(mean=None, std=None, size=None, *, generator=None, dtype=None, requires_grad=False,
-           out=None, **kwargs):
+           out=None, device=None, **kwargs):
     """Normal draws, in torch's four overloads: ``normal(mean_tensor, std_tensor)`` (shapes
     broadcast, mean's dtype), ``normal(mean_tensor, std=1.0)``, ``normal(mean, std_tensor)``
     and ``normal(mean, std, size)`` (numbers; ``dtype=``/``requires_grad=`` apply).  The
@@ -138,6 +149,7 @@ def normal(mean=None, std=None, size=None, *, generator=None, dtype=None, requir
     mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
     if out is not None:
         raise TypeError("normal(): out= is not supported")
+    check_device(device, "normal", default=not (mean_t or std_t))
     if mean_t or std_t:
         bad = size is not None or dtype is not None or requires_grad or kwargs
         if bad or (not mean_t and not _is_number(mean)) or (not std_t and std is not None
@@ -184,8 +196,7 @@ def _like_args(input, op, dtype, layout, device, extra):
                         f"memory_format, torch.dtype dtype, ...)")
     if layout not in (None, "strided") and str(layout) != "torch.strided":
         raise RuntimeError(f"{op}(): only strided tensors are supported")
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"{op}(): only CPU tensors are supported, got device {device!r}")
+    check_device(device, op, default=False)
     return input.dtype if dtype is None else dtype
 
 
@@ -193,14 +204,16 @@ def rand_like(input, *args, generator=None, dtype=None, layout=None, device=None
               requires_grad=False, memory_format=None, pin_memory=False):
     """Uniform on [0, 1), shaped like ``input`` (its dtype unless ``dtype`` is given)."""
     dtype = _like_args(input, "rand_like", dtype, layout, device, args)
-    return rand(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad,
+                device="cpu")
 
 
 def randn_like(input, *args, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None, pin_memory=False):
     """Standard normal, shaped like ``input`` (its dtype unless ``dtype`` is given)."""
     dtype = _like_args(input, "randn_like", dtype, layout, device, args)
-    return randn(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=dtype, requires_grad=requires_grad,
+                 device="cpu")
 
 
 def randint_like(input, low=None, high=None, *args, generator=None, dtype=None, layout=None,
@@ -229,4 +242,4 @@ def randint_like(input, low=None, high=None, *args, generator=None, dtype=None, 
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     return randint(low, high, input.shape, generator=generator, dtype=dtype,
-                   requires_grad=requires_grad)
+                   requires_grad=requires_grad, device="cpu")

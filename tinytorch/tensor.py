@@ -19,14 +19,14 @@ from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_f
                       check_not_bool_sub, check_numpy, check_repeat, check_requires_grad,
                       check_sized, check_t, check_uniform_bounds, correction_arg, dim_arg,
                       dims_arg, expand_sizes, infer_shape, not_implemented, permute_dims,
-                      shape_args, to_dtype_arg, warn_non_leaf_grad)
+                      shape_args, warn_non_leaf_grad)
 from . import (_compat, _decomp, _device, _indexing, _linalg, _math, _random_ops, _reductions,
                _shapes)
 from ._dtype import FROM_NP
 from ._inplace import copy_, inplace, random_fill, refresh_view, setitem, view_of
 from ._ops import (bitwise_method, comparison_method, float_method, integer_division_method,
                    matmul, to_method, where)
-from ._promotion import NUMBER, as_operand, binary, cast, fitted
+from ._promotion import NUMBER, as_operand, binary, fitted
 from .autograd import engine
 from .autograd.function import TensorBase, _make
 from .autograd.views import swap_storage
@@ -103,10 +103,6 @@ class Tensor(TensorBase):
     @property
     def dtype(self):
         return FROM_NP[self._data.dtype]
-
-    @property
-    def device(self):
-        return "cpu"
 
     @property
     def is_leaf(self):
@@ -220,17 +216,6 @@ class Tensor(TensorBase):
 
     def is_contiguous(self):
         return self._data.flags.c_contiguous
-
-    def cpu(self):
-        return self
-
-    def to(self, *args, **kwargs):
-        """``to(dtype)``; a device of "cpu" is accepted and ignored."""
-        dt = to_dtype_arg(args, kwargs)
-        if dt is None:
-            return self
-        dt = _dtype.to_dtype(dt)
-        return self if dt.np == self._data.dtype else cast(self, dt.np)
 
     def type(self, dtype=None):
         if dtype is None:

@@ -29,6 +29,7 @@ from .conv import Conv2d  # noqa: E402
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm  # noqa: E402
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: E402
 from .sparse import Embedding  # noqa: E402
+from .parallel import DataParallel  # noqa: E402  (and the module nn.parallel)
 
 __all__ += ["Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
             "BatchNorm2d", "BatchNorm3d", "LayerNorm", "Embedding", "MultiheadAttention"]

@@ -29,6 +29,8 @@ import numpy as np
 
 from .. import _dtype
 from .._api import array, mark_modified, wrap
+from .._device import device as _device_cls
+from .._device import parse_to, unavailable
 from ..autograd.grad_mode import no_grad
 from ..tensor import Size, Tensor
 from .parameter import Parameter
@@ -482,30 +484,25 @@ class Module:
         return self._cast(dst_type)
 
     def cpu(self):
+        """Self: parameters and buffers are on the CPU already."""
         return self
 
+    def cuda(self, device=None):
+        """Always raises: tinytorch runs on the CPU only (as torch without CUDA raises)."""
+        raise unavailable(device if isinstance(device, int) else _device_cls("cuda"))
+
     def to(self, *args, **kwargs):
-        """``to(dtype)``, ``to("cpu")``, ``to("cpu", dtype)`` or ``to(tensor)``: floating
-        point parameters and buffers are converted in place; returns self."""
-        dt = kwargs.pop("dtype", None)
-        kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dt = a.dtype
-            elif isinstance(a, str):
-                if not a.startswith("cpu"):
-                    raise RuntimeError(f"to(): tinytorch only runs on the CPU, got device "
-                                       f"{a!r}")
-            elif isinstance(a, bool) or a is None:
-                continue
-            else:
-                dt = a
+        """``to(device=None, dtype=None, non_blocking=False)``, ``to(dtype)``,
+        ``to(tensor)`` (its dtype and device) or ``to(memory_format=...)``, read as torch reads
+        them: floating point parameters and buffers are converted in place (the Parameter
+        objects stay, so an optimizer holding them stays valid); returns self.  The device
+        must be the CPU, ``non_blocking`` has nothing to wait for and ``memory_format`` has one
+        layout (numpy's) here."""
+        dt, copy, _ = parse_to(args, kwargs)
+        if copy or "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument")
         if dt is None:
             return self
-        dt = _dtype.to_dtype(dt)
         if not dt.is_floating_point:
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dt}")

@@ -1,19 +1,17 @@
-"""tinytorch.nn.utils: gradient clipping and flat parameter vectors.
-
->>> loss.backward()
->>> total = clip_grad_norm_(model.parameters(), max_norm=1.0)   # norm before clipping
-"""
+"""Gradient clipping (``torch.nn.utils.clip_grad``): by the joint norm of all gradients
+(``clip_grad_norm_``, built from ``get_total_norm`` and ``clip_grads_with_norm_``) or
+element by element (``clip_grad_value_``)."""
 import math
+import warnings
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from .._api import array, mark_modified, wrap
-from .._ops import cat
-from ..tensor import Tensor
+from ...autograd.grad_mode import no_grad
+from ..._api import array, mark_modified, wrap
+from ...tensor import Tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
-           "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "get_total_norm",
+           "clip_grads_with_norm_"]
 
 
 def _as_list(tensors):
@@ -84,6 +82,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total
 
 
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
+                   foreach=None):
+    """Deprecated spelling of :func:`clip_grad_norm_` (warns, as torch does)."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
 def clip_grad_value_(parameters, clip_value, foreach=None):
     """Clamp every gradient element into [-clip_value, clip_value], in place."""
     c = float(clip_value)
@@ -93,26 +99,3 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
                 g = array(p.grad)
                 np.clip(g, -c, c, out=g)
                 mark_modified(p.grad)
-
-
-def parameters_to_vector(parameters):
-    """All parameters flattened and joined into one vector (differentiable)."""
-    return cat([p.reshape(-1) for p in parameters])
-
-
-def vector_to_parameters(vec, parameters):
-    """Copy consecutive slices of ``vec`` into the parameters (in place)."""
-    if not isinstance(vec, Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
-    params = list(parameters)
-    n = sum(p.numel() for p in params)
-    if vec.ndim != 1 or vec.shape[0] != n:
-        raise RuntimeError(f"vector_to_parameters: expected a vector of {n} elements, got "
-                           f"shape {list(vec.shape)}")
-    k = 0
-    with no_grad():
-        for p in params:
-            m = p.numel()
-            np.copyto(array(p), array(vec)[k:k + m].reshape(p.shape), casting="unsafe")
-            mark_modified(p)
-            k += m

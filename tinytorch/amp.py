@@ -1,1 +1,0 @@
-"""``tinytorch.amp``: autocast and GradScaler, accepted on the CPU."""
