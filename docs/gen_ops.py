@@ -162,6 +162,7 @@ PATTERNS = {
     "from_numpy": [lambda: (np.ones((2, 3)),)],
     "linspace": [lambda: (0.0, 1.0, 5)],
     "normal": [lambda: (x(), x(seed=1)), lambda: (0.0, 1.0, (2, 3))],
+    "normal__method": [lambda: (x(), 0.0, 1.0)],  # Tensor.normal_(mean, std): numbers
     "randint": [lambda: (0, 3, (2, 3))],
     "randperm": [lambda: (4,)],
     "manual_seed": [lambda: (0,)],

@@ -87,3 +87,12 @@ def _inplace_cases():
 
 
 CASES = _unary_cases() + _binary_cases() + _inplace_cases()
+
+CASES += [
+    Case("addcmul bcast", lambda L, x, a, b: L.addcmul(x, a, b, value=0.5),
+         U(3, 4), U(4), U(3, 1)),
+    Case("addcmul_", lambda L, x, a, b: (x * 1).addcmul_(a, b), U(3, 4), U(3, 4), U(4)),
+    Case("addcdiv bcast", lambda L, x, a, b: L.addcdiv(x, a, b, value=-2),
+         U(3, 4), U(4), P(3, 1)),
+    Case("addcdiv 0-d", lambda L, x, a, b: x.addcdiv(a, b), U(), U(), P()),
+]

@@ -792,39 +792,6 @@ def check_repeat(sizes, ndim):
                            f"repeats {list(sizes)} include {negative[0]})")
 
 
-# the device types torch names (tinytorch has the CPU only)
-_DEVICES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "ipu", "mtia", "vulkan")
-
-
-def check_device(device):
-    """A device argument: "cpu" (or None) is fine, another device has no tinytorch support
-    (torch's error when it lacks that device: an AssertionError for CUDA)."""
-    if device is None:
-        return
-    kind = str(getattr(device, "type", device)).split(":")[0]
-    if kind == "cpu":
-        return
-    if kind == "cuda":
-        raise AssertionError("Torch not compiled with CUDA enabled (tinytorch runs on the CPU "
-                             "only)")
-    raise RuntimeError(f"tinytorch is not linked with support for {kind} devices: it runs "
-                       "on the CPU only")
-
-
-def to_dtype_arg(args, kwargs):
-    """The dtype asked for by ``t.to(...)`` (None if only a device was given)."""
-    dt = kwargs.get("dtype")
-    check_device(kwargs.get("device"))
-    for a in args:
-        if isinstance(a, TensorBase):
-            dt = a.dtype
-        elif isinstance(a, str) and a.split(":")[0] in _DEVICES:
-            check_device(a)
-        elif a is not None:
-            dt = a
-    return dt
-
-
 # C++'s names of the dtypes, which torch's .grad assignment message uses
 _CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",

@@ -12,7 +12,8 @@ import warnings
 import numpy as np
 
 from . import _dtype
-from ._checks import _CPP_TYPE, check_device
+from ._checks import _CPP_TYPE
+from ._device import check_device
 from ._dtype import TORCH_TYPE, bfloat16, finfo, iinfo
 from .autograd.function import TensorBase, _make
 from .autograd.views import share_version
@@ -148,7 +149,7 @@ class _LegacyType(type):
 
 
 def _legacy_new(cls, *args, device=None, **kwargs):
-    check_device(device)
+    check_device(device, cls.__name__)
     if kwargs:
         raise TypeError(f"new() received an invalid combination of arguments - got "
                         f"({', '.join(f'{k}=...' for k in kwargs)}), but expected one of: "
@@ -226,7 +227,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     if isinstance(dtype, str):
         module, _, name = dtype.rpartition(".")
         if module in ("torch.cuda", "tinytorch.cuda"):
-            check_device("cuda")
+            check_device("cuda", "type")
         if module not in ("torch", "tinytorch") or name not in _LEGACY:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = _LEGACY[name]
@@ -236,7 +237,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 
 def _new_args(self, dtype, device):
-    check_device(device)
+    check_device(device, "new", default=False)
     return self.dtype if dtype is None else dtype
 
 

@@ -14,7 +14,8 @@ fresh history before it is used (``refresh_view``, the AsView primitive).
 import numpy as np
 
 from . import _index
-from ._checks import FILL_TYPE, TORCH_TYPE, not_implemented, raw, read_only_error
+from ._checks import (FILL_TYPE, TORCH_TYPE, check_normal_std, check_uniform_bounds,
+                      not_implemented, raw, read_only_error)
 from ._dtype import FROM_NP
 from ._promotion import NUMBER, as_operand, cast, fitted
 from .autograd.function import TensorBase, _make
@@ -239,13 +240,41 @@ def copy_(t, src):
     return inplace(t, compute, "copy_")
 
 
-def random_fill(t, draw, generator, kernel, op, prim):
-    """uniform_ / normal_: ``t`` filled in place with ``draw(rng, shape)``; the old values get
-    a zero gradient (``prim``, a sampling node of functions/random.py), as in torch."""
-    from .random import _gen
-    if t._data.dtype.kind != "f":  # numpy would truncate the draws to integers
-        raise not_implemented(kernel, t._data.dtype)
-    values = draw(_gen(generator), t._data.shape).astype(t._data.dtype)
+def _float_param(v, op, name, position):
+    """A float argument of uniform_/normal_ (a one-element tensor is read as its value)."""
+    if isinstance(v, TensorBase) and v._data.size == 1:
+        return v.item()
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return v
+    raise TypeError(f"{op}(): argument '{name}' (position {position}) must be float, not "
+                    f"{type(v).__name__}")
+
+
+def random_fill(t, sampler, params, generator, kernel, op, prim):
+    """uniform_ / normal_: ``t`` filled in place with torch's draws (``sampler`` "uniform" or
+    "normal" of _torch_stream.py with ``params`` (a, b) or (mean, std)), written in memory
+    order (by decreasing stride, as torch's iterator); the old values get a zero
+    gradient (``prim``, a sampling node of functions/random.py), as in torch."""
+    from . import _torch_stream as TS
+    from ._random_ops import _stream
+    a = t._data
+    g = _stream(generator, op)
+    names = ("from", "to") if sampler == "uniform" else ("mean", "std")
+    params = [_float_param(v, op, name, i + 1) for i, (v, name) in enumerate(zip(params, names))]
+    if a.dtype.kind != "f":  # numpy would truncate the draws to integers
+        raise not_implemented(kernel, a.dtype)
+    if sampler == "uniform":
+        check_uniform_bounds(*params, a.dtype)
+    else:
+        check_normal_std(params[1])
+    if sampler == "uniform":
+        flat = TS.uniform(g, a.size, a.dtype, *params)
+    else:  # torch's vectorised normal runs on contiguous tensors only
+        flat = TS.normal(g, a.size, a.dtype, *params, contiguous=a.flags.c_contiguous)
+    # torch fills in memory order: the axes by decreasing stride
+    axes = sorted(range(a.ndim), key=lambda d: -abs(a.strides[d]))
+    shape = [a.shape[d] for d in axes]
+    values = flat.reshape(shape).transpose(np.argsort(axes)).astype(a.dtype, copy=False)
     if t._requires_grad:
         return inplace(t, lambda: prim.apply(values, t), op)
     return inplace(t, lambda: _make(values), op)

@@ -321,6 +321,41 @@ def lerp(input, end, weight):
 _export("lerp", lerp)
 
 
+def _addc(input, tensor1, tensor2, value, op, combine):
+    check_tensor_arg(input, op)
+    check_tensor_arg(tensor1, op, "tensor1", 2)
+    check_tensor_arg(tensor2, op, "tensor2", 3)
+    both = combine(tensor1, tensor2)
+    if value != 1:  # torch casts value to an integer result's type
+        both = both * (builtins.int(value) if both._data.dtype.kind in "biu" else value)
+    return input + both
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value · tensor1 · tensor2 (all three broadcast; torch's promotion)."""
+    return _addc(input, tensor1, tensor2, value, "addcmul", lambda a, b: a * b)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value · tensor1 / tensor2 (floating tensor1/tensor2: integer ones are an
+    error, as in torch)."""
+    for t in (tensor1, tensor2):
+        check_tensor_arg(t, "addcdiv")
+    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+            "for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    return _addc(input, tensor1, tensor2, value, "addcdiv", lambda a, b: a / b)
+
+
+_export("addcmul", addcmul)
+_export("addcdiv", addcdiv)
+
+
 def float_power(input, exponent):
     """input ** exponent computed in float64."""
     f64 = np.dtype(np.float64)

@@ -4,10 +4,11 @@ fills (random_, exponential_, geometric_, cauchy_, log_normal_, bernoulli_).
 ``__all__`` lists the functions exported as ``tinytorch.<name>`` and ``METHODS`` the Tensor
 methods (name -> function taking the tensor first), which tensor.py adds to its method table.
 
-The numbers come from the generator's numpy stream (not torch's stream); the argument checks,
-dtypes and distributions are torch's.  A sample is not differentiated through: a result made
-from a tensor that requires grad records a node whose gradient is zero (functions/random.py),
-as torch does.
+The numbers are torch's: every sampler here draws from the generator's torch stream
+(_torch_stream.py) as torch's CPU kernels do, except poisson, whose numbers come from a numpy
+Generator seeded from that stream (docs/random.md).  The argument checks and dtypes are
+torch's.  A sample is not differentiated through: a result made from a tensor that requires
+grad records a node whose gradient is zero (functions/random.py), as torch does.
 """
 import builtins
 import warnings
@@ -19,19 +20,39 @@ from ._dtype import TORCH_TYPE
 from ._inplace import inplace
 from .autograd.function import TensorBase, _make, type_name
 from .functions import random as R
+from . import _torch_stream as TS
 
 __all__ = ["multinomial", "bernoulli", "poisson"]
 
 
 def _rng(generator, op, position=None):
-    """The numpy stream of ``generator`` (or of the default generator); ``position`` where
-    torch's message names one (a positional argument)."""
-    from .random import Generator, _gen
-    if generator is not None and not isinstance(generator, Generator):
+    """A numpy Generator seeded from the torch stream of ``generator`` (or of the default
+    generator), for poisson; ``position`` where torch's message names one."""
+    from .random import _gen
+    _stream(generator, op, position)
+    return _gen(generator)
+
+
+def _stream(generator, op, position=None):
+    """The torch stream (_torch_stream.TorchStream) of ``generator`` (or of the default
+    generator); ``position`` where torch's message names one (a positional argument)."""
+    if generator is None:
+        return _DEFAULT[0]._stream if _DEFAULT else _default()._stream
+    from .random import Generator
+    if not isinstance(generator, Generator):
         where = "" if position is None else f" (position {position})"
         raise TypeError(f"{op}(): argument 'generator'{where} must be torch.Generator, not "
                         f"{type_name(generator)}")
-    return _gen(generator)
+    return generator._stream
+
+
+_DEFAULT = []  # the default generator, looked up once (random.py imports this module)
+
+
+def _default():
+    from .random import default_generator
+    _DEFAULT.append(default_generator)
+    return default_generator
 
 
 def _num(x):
@@ -98,7 +119,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
                            "replacement")
     if n_cat > 2 ** 24:
         raise RuntimeError("number of categories cannot exceed 2^24")
-    rng = _rng(generator, "multinomial")
+    g = _stream(generator, "multinomial")
     p = a.reshape(-1, n_cat).astype(np.float64)
     if p.shape[0] == 0:
         return _make(np.zeros(a.shape[:-1] + (num_samples,), np.int64))
@@ -107,19 +128,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if (p.sum(1) == 0).any():
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        # the exponential race: category i finishes at E_i / p_i; the first k to finish are
-        # k draws without replacement (zero weights never finish)
-        with np.errstate(divide="ignore"):
-            keys = rng.standard_exponential(p.shape) / p
-        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
     else:
         _check_rows_with_replacement(p)
-        cdf = np.cumsum(p, axis=1)
-        u = rng.random((p.shape[0], num_samples)) * cdf[:, -1:]
-        out = np.empty(u.shape, np.int64)
-        last = n_cat - 1 - np.argmax(p[:, ::-1] > 0, axis=1)  # the last category with weight
-        for r in range(p.shape[0]):
-            out[r] = np.minimum(np.searchsorted(cdf[r], u[r], side="right"), last[r])
+    # torch's kernels: the exponential race p / Exp(1) (argmax / top-k), or with replacement
+    # a float64 uniform per sample searched in the normalised cumulative sums
+    rows = a.reshape(-1, n_cat)
+    if rows.dtype not in (np.float32, np.float64):
+        rows = rows.astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = TS.multinomial(g, rows, num_samples, replacement)
     return _make(out.reshape(a.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
@@ -148,22 +165,22 @@ def bernoulli(input, p=None, *, generator=None):
     dtype) or ``bernoulli(input, p)`` (a tensor like ``input``, each element 1 with
     probability ``p``)."""
     check_tensor_arg(input, "bernoulli")
-    rng = _rng(generator, "bernoulli")
+    g = _stream(generator, "bernoulli")
     a = input._data
     if p is None:
         _check_p_tensor(input)
-        values = (rng.random(a.shape) < a).astype(a.dtype)
+        values = TS.bernoulli(g, a).astype(a.dtype)
         return _sampled(R.Bernoulli, values, input)
     p = _number(p, "bernoulli", "p", 2)
     _check_p_scalar(p)
-    values = (rng.random(a.shape) < p).astype(a.dtype)
+    values = TS.bernoulli_scalar(g, a.size, p).reshape(a.shape).astype(a.dtype)
     return _sampled(R.BernoulliScalar, values, input)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill in place with 0/1, each 1 with probability ``p`` (a number, or a tensor that
     broadcasts to this one's shape)."""
-    rng = _rng(generator, "bernoulli_")
+    g = _stream(generator, "bernoulli_")
     shape, dtype = self._data.shape, self._data.dtype
     if isinstance(p, TensorBase):
         _check_p_tensor(p)
@@ -173,12 +190,12 @@ def bernoulli_(self, p=0.5, *, generator=None):
             probs = None
         if probs is None:
             raise RuntimeError(_expand_error(p._data.shape, shape))
-        values = (rng.random(shape) < probs).astype(dtype)
+        values = TS.bernoulli(g, probs).astype(dtype)
         return inplace(self, lambda: _sampled(R.BernoulliInplaceTensor, values, self, p),
                        "bernoulli_")
     p = _number(p, "bernoulli_", "p", 1)
     _check_p_scalar(p)
-    values = (rng.random(shape) < p).astype(dtype)
+    values = TS.bernoulli_scalar(g, self._data.size, p).reshape(shape).astype(dtype)
     return inplace(self, lambda: _sampled(R.BernoulliInplaceFloat, values, self), "bernoulli_")
 
 
@@ -208,10 +225,17 @@ def _check_std_tensor(std):
         raise RuntimeError("normal expects all elements of std >= 0.0")
 
 
+def _std_normal(g, shape, dtype, std=1.0):
+    """torch's first step: a new tensor of ``shape`` filled with ``normal_(0, std)``; the
+    caller then scales and shifts it in ``dtype`` (``mul_(std).add_(mean)``) as torch does."""
+    n = int(np.prod(shape, dtype=np.int64))
+    return TS.normal(g, n, dtype, 0.0, std).reshape(shape)
+
+
 def normal_tensors(mean, std, generator):
     """normal(Tensor, Tensor) (broadcast; mean's dtype), normal(Tensor, float) (mean's
     dtype) and normal(float, Tensor) (std's dtype)."""
-    rng = _rng(generator, "normal")
+    g = _stream(generator, "normal")
     if isinstance(mean, TensorBase) and isinstance(std, TensorBase):
         _normal_kernel(mean)
         _check_std_tensor(std)
@@ -219,18 +243,19 @@ def normal_tensors(mean, std, generator):
         if err is not None:
             raise RuntimeError(err)
         shape = np.broadcast_shapes(mean._data.shape, std._data.shape)
-        values = rng.standard_normal(shape) * std._data + mean._data
+        values = _std_normal(g, shape, mean._data.dtype) * std._data + mean._data
         return _sampled(R.NormalTensorTensor, values.astype(mean._data.dtype), mean, std)
     if isinstance(mean, TensorBase):
         std = 1.0 if std is None else std
         if not std >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
         _normal_kernel(mean)
-        values = rng.standard_normal(mean._data.shape) * std + mean._data
+        values = _std_normal(g, mean._data.shape, mean._data.dtype, std) + mean._data
         return _sampled(R.NormalTensorFloat, values.astype(mean._data.dtype), mean)
     _normal_kernel(std)
     _check_std_tensor(std)
-    values = rng.standard_normal(std._data.shape) * std._data + mean
+    dtype = std._data.dtype
+    values = _std_normal(g, std._data.shape, dtype) * std._data + dtype.type(mean)
     return _sampled(R.NormalFloatTensor, values.astype(std._data.dtype), std)
 
 
@@ -263,6 +288,14 @@ _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}
 _C_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
            "int32": "int", "int16": "short int", "int8": "signed char",
            "uint8": "unsigned char", "bool": "bool"}
+
+
+def _rounded(values, self):
+    """float64 sampler values rounded to this tensor's dtype as torch casts them, shaped."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if self._data.dtype.kind == "f":
+            values = TS.to_dtype(values, self._data.dtype)
+        return values.reshape(self._data.shape)
 
 
 def _fill(self, prim, values, op):
@@ -332,7 +365,7 @@ def random_(self, *args, generator=None, **kwargs):
     ``random_(from, to)``, on [from, top] for ``random_(from, None)`` and on [0, top] for
     ``random_()``, where top is the dtype's largest integer (2^mantissa for floats)."""
     args = _random_args(args, kwargs)
-    rng = _rng(generator, "random_")
+    g = _stream(generator, "random_")
     dtype = self._data.dtype
     for a in args:
         if a is not None:
@@ -354,8 +387,14 @@ def random_(self, *args, generator=None, **kwargs):
                                f"from={low} >= to={to}")
         high_inc = to - 1
         _check_bounds(low, high_inc, dtype)
-    values = rng.integers(low, high_inc, self._data.shape, dtype=np.int64, endpoint=True)
-    return _fill(self, prim, values, "random_")
+    n, shape = self._data.size, self._data.shape
+    if not args:  # torch's random_(): r % (max + 1) with the dtype's own word size
+        values = TS.random_full(g, n, dtype)
+    elif high_inc - low + 1 >= 2 ** 64:  # the full int64 range: random64() as is
+        values = g.random64(n).view(np.int64)
+    else:
+        values = TS.randint(g, low, high_inc + 1, n, np.int64 if dtype.kind == "b" else dtype)
+    return _fill(self, prim, values.reshape(shape), "random_")
 
 
 def _continuous_only(self, dist):
@@ -372,8 +411,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_num(lambd)}")
     _continuous_only(self, "Exponential")
-    rng = _rng(generator, "exponential_")
-    values = rng.standard_exponential(self._data.shape) / lambd
+    g = _stream(generator, "exponential_")
+    values = _rounded(TS.exponential(g, self._data.size, lambd), self)
     return _fill(self, R.Exponential, values, "exponential_")
 
 
@@ -387,8 +426,9 @@ def geometric_(self, p=None, *, generator=None):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(p)}")
     if self._data.dtype.kind == "b":
         raise not_implemented("geometric_cpu", self._data.dtype)
-    rng = _rng(generator, "geometric_")
-    return _fill(self, R.Geometric, rng.geometric(p, self._data.shape), "geometric_")
+    g = _stream(generator, "geometric_")
+    values = _rounded(TS.geometric(g, self._data.size, p), self)
+    return _fill(self, R.Geometric, values, "geometric_")
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -398,8 +438,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_num(sigma)}")
     _continuous_only(self, "Cauchy")
-    rng = _rng(generator, "cauchy_")
-    values = median + sigma * rng.standard_cauchy(self._data.shape)
+    g = _stream(generator, "cauchy_")
+    values = _rounded(TS.cauchy(g, self._data.size, median, sigma), self)
     return _fill(self, R.Cauchy, values, "cauchy_")
 
 
@@ -411,9 +451,9 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_num(std)}")
     if self._data.dtype.kind != "f":
         raise not_implemented("log_normal_cpu", self._data.dtype)
-    rng = _rng(generator, "log_normal_")
+    g = _stream(generator, "log_normal_")
     with np.errstate(over="ignore"):
-        values = rng.lognormal(mean, std, self._data.shape)
+        values = _rounded(TS.log_normal(g, self._data.size, mean, std), self)
     return _fill(self, R.LogNormal, values, "log_normal_")
 
 

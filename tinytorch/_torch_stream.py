@@ -194,7 +194,10 @@ class TorchStream:
 
     def random64(self, n):
         """``n`` consecutive ``random64()`` values: (first word << 32) | second word."""
-        w = self.random(2 * n).astype(np.uint64)
+        if n <= 0:
+            return np.zeros(0, np.uint64)
+        self._fresh = False
+        w = self._bg.random_raw(2 * int(n))  # 32-bit words held in uint64
         return (w[0::2] << np.uint64(32)) | w[1::2]
 
 
@@ -294,14 +297,14 @@ def _fma32(a, b, c):
     """float32 ``a * b + c`` with one rounding.  The float64 product is exact and the float64
     sum then rounds to float32 correctly unless it landed exactly on a float32 halfway point
     (or is tiny); those few are redone with the sum rounded to odd, which is always exact."""
-    p = np.asarray(a, np.float32).astype(np.float64)
-    p *= np.float64(np.float32(b))
-    c = np.asarray(c, np.float32).astype(np.float64)
-    s = p + c
+    p = np.multiply(np.asarray(a, np.float32), np.float32(b), dtype=np.float64)
+    c = np.asarray(c, np.float32)
+    s = np.add(p, c, dtype=np.float64)
     redo = (s.view(np.uint64) << np.uint64(35)) == np.uint64(1 << 63)
     redo |= np.abs(s) < 2.0 ** -125
     if redo.any():
-        s[redo] = _add_odd(p[redo], np.broadcast_to(c, p.shape)[redo])
+        c = np.broadcast_to(c, p.shape).astype(np.float64)
+        s[redo] = _add_odd(p[redo], c[redo])
     return s.astype(np.float32)
 
 

@@ -2,9 +2,13 @@
 (``rand randn randint randperm normal`` and the ``*_like`` ones).  The sampling ops on tensors
 (multinomial, bernoulli, poisson, the in-place fills, normal with tensor mean/std) are in
 _random_ops.py."""
+import contextlib
+
 import numpy as np
 
 from . import _dtype, _random_ops
+from . import _torch_stream as TS
+from ._torch_stream import TorchStream
 from ._device import CPU, check_creation, check_device
 from ._api import check_no_kernel, check_random_bounds, check_randperm, shape_args, wrap
 from .tensor import Tensor
@@ -13,23 +17,33 @@ _DEFAULT_SEED = 67280421310721  # torch's default seed: a fresh process is repro
 
 
 class Generator:
-    """An independent random stream (``torch.Generator``), e.g. for DataLoader shuffling."""
+    """An independent random stream (``torch.Generator``): torch's CPU generator (MT19937),
+    so a seed gives torch's numbers (docs/random.md)."""
 
     def __init__(self, device="cpu"):
         check_device(device, "Generator", default=False)
-        self._seed = _DEFAULT_SEED
-        self.rng = np.random.default_rng(self._seed)
+        self._stream = TorchStream(_DEFAULT_SEED)
 
     def manual_seed(self, seed):
-        self._seed = int(seed)
-        self.rng = np.random.default_rng(self._seed)
+        """Seed the stream (as a uint64: negative seeds wrap) and return the generator."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            name = "Tensor" if isinstance(seed, Tensor) else type(seed).__name__
+            raise RuntimeError(f"manual_seed expected a long, but got {name}")
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError("Overflow when unpacking long long")
+        self._stream.manual_seed(seed)
         return self
 
     def seed(self):
-        return self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63)).initial_seed()
+        """Seed from the operating system's entropy; returns the new seed."""
+        import os
+        s = int.from_bytes(os.urandom(8), "little") & (2 ** 63 - 1)
+        self._stream.manual_seed(s)
+        return s
 
     def initial_seed(self):
-        return self._seed
+        """The seed last set (``manual_seed``/``seed``), as torch reports it."""
+        return self._stream.seed
 
     @property
     def device(self):
@@ -37,40 +51,87 @@ class Generator:
         return CPU
 
     def get_state(self):
-        return self.rng.bit_generator.state
+        """The state as torch's uint8 tensor of 5056 bytes (``torch.get_rng_state()``)."""
+        return wrap(self._stream.torch_state())
 
-    def set_state(self, state):
-        self.rng.bit_generator.state = state
+    def set_state(self, new_state):
+        """Restore a state from ``get_state`` (a uint8 tensor in torch's layout)."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got "
+                            f"{type(new_state).__name__}")
+        if new_state.dtype != _dtype.uint8:
+            raise TypeError(f"expected a torch.ByteTensor, but got a tensor of "
+                            f"{new_state.dtype}")
+        self._stream.set_torch_state(new_state.numpy())
+        return self
+
+    def clone_state(self):
+        """Another generator with this one's state."""
+        g = Generator()
+        g._stream.set_state(self._stream.get_state())
+        return g
+
+    @property
+    def rng(self):
+        """A numpy Generator seeded from this stream (two words drawn), for the samplers
+        that do not follow torch's stream (poisson)."""
+        return np.random.default_rng(int(self._stream.random64(1)[0]))
 
     def __repr__(self):
-        return f"<tinytorch.Generator seed={self._seed}>"
+        return f"<tinytorch.Generator object at {id(self):#x}>"
 
 
 default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Seed the default stream: the same seed gives the same numbers."""
-    return default_generator.manual_seed(seed)
+    """Seed the default stream: the same seed gives torch's numbers (``int(seed)`` first, as
+    torch does)."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():
+    """Seed the default stream from the operating system's entropy; returns the seed."""
     return default_generator.seed()
 
 
 def initial_seed():
+    """The default stream's seed."""
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default stream's state: torch's uint8 tensor of 5056 bytes."""
     return default_generator.get_state()
 
 
-def set_rng_state(state):
-    default_generator.set_state(state)
+def set_rng_state(new_state):
+    """Restore the default stream's state from ``get_rng_state``."""
+    default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices",
+             device_type="cuda"):
+    """Run the ``with`` body and restore the CPU random state afterwards (there are no
+    accelerator states to fork on a CPU-only library)."""
+    if not enabled:
+        yield
+        return
+    state = default_generator._stream.get_state()
+    try:
+        yield
+    finally:
+        default_generator._stream.set_state(state)
+
+
+def _stream(generator):
+    """The torch stream of ``generator`` (or of the default generator)."""
+    return (generator or default_generator)._stream
 
 
 def _gen(generator):
+    """A numpy Generator seeded from the stream of ``generator`` (see ``Generator.rng``)."""
     return (generator or default_generator).rng
 
 
@@ -84,16 +145,16 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
     """Uniform on [0, 1)."""
     check_creation(device, kwargs, "rand")
     shape = shape_args(size, "rand", sizes=True)
-    return wrap(_gen(generator).random(shape).astype(_float_dtype(dtype, "check_uniform_bounds")),
-                requires_grad)
+    npd = _float_dtype(dtype, "check_uniform_bounds")
+    return wrap(_draw(TS.uniform, generator, shape, npd, "rand"), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal."""
     check_creation(device, kwargs, "randn")
     shape = shape_args(size, "randn", sizes=True)
-    arr = _gen(generator).standard_normal(shape).astype(_float_dtype(dtype, "normal_kernel_cpu"))
-    return wrap(arr, requires_grad)
+    npd = _float_dtype(dtype, "normal_kernel_cpu")
+    return wrap(_draw(TS.normal, generator, shape, npd, "randn"), requires_grad)
 
 
 def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, low=None,
@@ -130,14 +191,16 @@ def randint(*args, size=None, generator=None, dtype=None, requires_grad=False, l
     shape = shape_args((size,), "randint", sizes=True)
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     check_random_bounds(low, high, d.np)
-    return wrap(_gen(generator).integers(low, high, shape).astype(d.np), requires_grad)
+    g = _random_ops._stream(generator, "randint")
+    n = int(np.prod(shape, dtype=np.int64))
+    return wrap(TS.randint(g, low, high, n, d.np).reshape(shape), requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, *, device=None, **kwargs):
     check_creation(device, kwargs, "randperm")
     d = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     n = check_randperm(n, d.np)
-    return wrap(_gen(generator).permutation(n).astype(d.np))
+    return wrap(TS.randperm(_random_ops._stream(generator, "randperm"), n, d.np))
 
 
 def normal(mean=None, std=None, size=None, *, generator=None, dtype=None, requires_grad=False,
@@ -166,9 +229,17 @@ def normal(mean=None, std=None, size=None, *, generator=None, dtype=None, requir
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(shape)}")
-    rng = _random_ops._rng(generator, "normal")
+    g = _random_ops._stream(generator, "normal")
     npd = _float_dtype(dtype, "normal_kernel_cpu")
-    return wrap(rng.normal(mean, std, shape).astype(npd), requires_grad)
+    n = int(np.prod(shape, dtype=np.int64))
+    return wrap(TS.normal(g, n, npd, mean, std).reshape(shape), requires_grad)
+
+
+def _draw(sampler, generator, shape, npd, op):
+    """``sampler``'s draws for a new contiguous tensor of ``shape`` and numpy dtype ``npd``."""
+    g = _random_ops._stream(generator, op)
+    n = int(np.prod(shape, dtype=np.int64))
+    return sampler(g, n, npd).reshape(shape)
 
 
 def _is_number(x):

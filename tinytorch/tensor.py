@@ -15,9 +15,9 @@ import numpy as np
 from . import _dtype, _index, _numpy_protocol, _ops
 from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_float_kernel,
                       check_grad_assignment, check_index, check_invert, check_item,
-                      check_mean_dtype, check_mT, check_neg, check_normal_std,
+                      check_mean_dtype, check_mT, check_neg,
                       check_not_bool_sub, check_numpy, check_repeat, check_requires_grad,
-                      check_sized, check_t, check_uniform_bounds, correction_arg, dim_arg,
+                      check_sized, check_t, correction_arg, dim_arg,
                       dims_arg, expand_sizes, infer_shape, not_implemented, permute_dims,
                       shape_args, warn_non_leaf_grad)
 from . import (_compat, _decomp, _device, _indexing, _linalg, _math, _random_ops, _reductions,
@@ -660,16 +660,12 @@ class Tensor(TensorBase):
     copy_ = copy_
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        if self._data.dtype.kind == "f":
-            check_uniform_bounds(a, b, self._data.dtype)
-        return random_fill(self, lambda rng, shape: rng.uniform(a, b, shape), generator,
-                           "check_uniform_bounds", "uniform_", RS.Uniform)
+        return random_fill(self, "uniform", (a, b), generator, "check_uniform_bounds",
+                           "uniform_", RS.Uniform)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        if self._data.dtype.kind == "f":
-            check_normal_std(std)
-        return random_fill(self, lambda rng, shape: rng.normal(mean, std, shape), generator,
-                           "normal_kernel_cpu", "normal_", RS.Normal)
+        return random_fill(self, "normal", (mean, std), generator, "normal_kernel_cpu",
+                           "normal_", RS.Normal)
 
     # --- new tensors like this one ------------------------------------------------------
     def new_tensor(self, data, dtype=None, requires_grad=False):

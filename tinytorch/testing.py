@@ -212,7 +212,7 @@ def _tensor_pair(actual, expected, id, allow_subclasses, rtol, atol, equal_nan, 
         sa, se = (tuple(s // x.itemsize for s in x.strides) for x in (a, e))
         if sa != se:
             fail("stride()", sa, se)
-    da, de = (getattr(t, "device", "cpu") for t in (actual, expected))
+    da, de = actual.device, expected.device
     if check_device and da != de:
         fail("device", da, de)
     if check_dtype and actual.dtype != expected.dtype:

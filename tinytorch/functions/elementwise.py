@@ -118,13 +118,18 @@ class Pow(Primitive):
 
 def power(x, p):
     """x ** p for a Python number p, as torch computes it.  float32 and float64 take
-    p = 0.5, -0.5 and -1 through √x, 1/√x and 1/x, so (-inf)^0.5 is NaN and (-0)^-0.5 is
-    -inf (numpy's ``**`` does the same, but for -0.5: C's pow gives 0 and +inf there);
+    p = 0.5, -0.5, -1, 3 and -2 through √x, 1/√x, 1/x, x·x·x and 1/(x·x), so (-inf)^0.5 is
+    NaN and (-0)^-0.5 is -inf (numpy's ``**`` does the same for 0.5 and -1, but for -0.5 C's
+    pow gives 0 and +inf there);
     float16 takes C's pow for every p, so (-inf)^0.5 is inf."""
     if np.dtype(x.dtype) == np.float16:
         return np.power(x, p)
     if p == -0.5:
         return 1 / np.sqrt(x)
+    if p == 3:  # torch multiplies out these two (C's pow can differ in the last bit)
+        return x * x * x
+    if p == -2:
+        return 1 / (x * x)
     return x ** p
 
 

@@ -22,7 +22,8 @@ import numpy as np
 
 from .. import _dtype
 from ..functions import nn as P
-from ..random import _gen
+from .. import _torch_stream as TS
+from ..random import _stream
 from .._api import (array, broadcast_error, inplace, linear_bias_dtype_error, linear_dtype_error,
                     promote, wrap)
 from ..tensor import Tensor
@@ -213,10 +214,23 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training:
         return input
     _float_input(input, "dropout")
-    rng = _gen(None)
+    x = array(input)
+    if p == 0 or x.size == 0:  # torch returns the input and draws nothing
+        return input
+    if p == 1:
+        mask = np.zeros((), x.dtype)
+    else:
+        # torch's mask: empty_like(input).bernoulli_(1 - p) (float64 uniforms, one per
+        # element), then div_(1 - p) with the divisor rounded to float32 (float64 inputs:
+        # float64); the output is input * mask, whose gradient is grad * mask
+        op = np.float64 if x.dtype == np.float64 else np.float32
+        mask = TS.dropout_mask(_stream(None), x.size, p, op).astype(x.dtype).reshape(x.shape)
+
+    def f(t):
+        return t * wrap(mask)
     if inplace:
-        return _inplace(input, "dropout_", lambda t: P.DropoutFunction.apply(t, float(p), rng))
-    return P.DropoutFunction.apply(input, float(p), rng)
+        return _inplace(input, "dropout_", f)
+    return f(input)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -916,8 +930,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if x.dtype.kind != "f":
         raise NotImplementedError(f"\"rrelu_with_noise_out_cpu\" not implemented for "
                                   f"'{_type_word(x)}'")
-    # the slope of each element (1 where x > 0): the output's gradient, as torch's noise
-    noise = np.where(x > 0, 1.0, _gen(None).uniform(lower, upper, x.shape)).astype(x.dtype)
+    # the slope of each element (1 where x > 0): the output's gradient, as torch's noise;
+    # torch draws, in order, one float64 uniform on [lower, upper) (bounds rounded to the
+    # dtype's compute type) per element <= 0, computed without a fused multiply-add
+    op = np.float64 if x.dtype == np.float64 else np.float32
+    lo, hi = float(op(lower)), float(op(upper))
+    neg = x <= 0
+    noise = np.ones(x.shape, op)
+    with np.errstate(invalid="ignore"):
+        noise[neg] = (TS._unit(_stream(None), int(neg.sum()), np.float64) * (hi - lo) + lo)
+    noise = noise.astype(x.dtype)
 
     def f(t):
         return t * wrap(noise)

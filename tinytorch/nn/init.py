@@ -8,7 +8,10 @@ with n inputs asks for Var(w) = gain²/n, hence
 * kaiming (He):     std = gain/√fan,  gain = calculate_gain(nonlinearity, a)
 
 and a uniform U(-b, b) with the same variance has b = √3·std.  Draws come from tinytorch's
-default generator unless a ``generator`` is given.
+default generator unless a ``generator`` is given, through the tensor's own ``uniform_`` /
+``normal_`` with torch's bounds computed as torch computes them, so a seed gives torch's
+weights bit for bit (trunc_normal_ and orthogonal_: torch's draws, then erfinv / QR whose last
+bits may differ; docs/random.md).
 
 >>> w = tinytorch.empty(8, 3)
 >>> kaiming_uniform_(w, a=math.sqrt(5))      # Linear's default: bound = 1/√fan_in
@@ -20,7 +23,8 @@ import numpy as np
 
 from .._api import array, mark_modified
 from ..autograd.grad_mode import no_grad
-from ..random import _gen
+from .._ops import where
+from ..creation import empty_like
 from ..tensor import Tensor
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -85,27 +89,64 @@ def _fill(tensor, values):
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b)."""
     _check(tensor, "uniform_")
-    return _fill(tensor, _gen(generator).uniform(a, b, tensor.shape))
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std²)."""
     _check(tensor, "normal_")
-    return _fill(tensor, _gen(generator).normal(mean, std, tensor.shape))
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std²) restricted to [a, b] (values outside are redrawn)."""
+    """Fill with N(mean, std²) restricted to [a, b], drawn as torch 2.13 draws it: when
+    the bounds hold more than 0.3 of the mass, normal_ draws with the values outside [a, b]
+    redrawn (a whole new tensor per round); otherwise uniform candidates on [a, b] accepted
+    by a second uniform against the density (rejection sampling)."""
     _check(tensor, "trunc_normal_")
-    if a >= b:
-        raise ValueError(f"trunc_normal_: a ({a}) must be smaller than b ({b})")
-    rng = _gen(generator)
-    out = rng.normal(mean, std, tensor.shape)
-    bad = (out < a) | (out > b)
-    while bad.any():
-        out[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = (out < a) | (out > b)
-    return _fill(tensor, out)
+
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    with no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo = tensor.new_tensor(a).item()
+            hi = tensor.new_tensor(b).item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                fresh = empty_like(result).normal_(mean, std, generator=generator)
+                result = where(mask, fresh, result)
+            if tensor is not result:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates = empty_like(tensor)
+        accept_buf = empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor)
+        candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+        pending = accept_buf.uniform_(generator=generator).log().gt(candidates)
+        if pending.any():
+            result = tensor
+            while True:
+                candidates.uniform_(a, b, generator=generator)
+                result = where(pending, candidates, result)
+                candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                accept = accept_buf.uniform_(generator=generator).log().gt(candidates)
+                pending = where(pending, accept, pending)
+                if not pending.any():
+                    break
+            tensor.copy_(result)
+    return tensor
 
 
 def constant_(tensor, val):
@@ -201,7 +242,8 @@ def orthogonal_(tensor, gain=1, generator=None):
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _gen(generator).standard_normal((rows, cols))
+    with no_grad():  # torch: new_empty((rows, cols)).normal_(0, 1), in the tensor's dtype
+        flat = array(tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

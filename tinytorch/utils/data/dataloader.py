@@ -6,7 +6,8 @@ import itertools
 import numpy as np
 
 from ..._api import array, wrap
-from ...random import _gen
+from ... import _torch_stream as TS
+from ...random import _stream
 from ...tensor import Tensor
 from ._utils import _is_int
 from ._utils.collate import default_collate, default_convert
@@ -188,9 +189,10 @@ class _DataLoaderIter:
         self._collate = loader.collate_fn
         self._auto = loader._auto_collation
         self._columns = None
-        # torch draws a base seed for worker processes at the start of every epoch; draw it
-        # too so the loader consumes the random stream the way torch's does
-        _gen(loader.generator).integers(0, 2 ** 63)
+        # torch draws a base seed for worker processes at the start of every epoch (an int64
+        # ``random_()`` of the loader's generator); draw it too so the loader consumes the
+        # random stream the way torch's does
+        TS.int64_seed(_stream(loader.generator))
         if loader._iterable:
             self._it = iter(self._dataset)
             self._ended = False

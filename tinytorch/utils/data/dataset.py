@@ -6,7 +6,8 @@ import itertools
 import math
 import warnings
 
-from ...random import _gen
+from ... import _torch_stream as TS
+from ...random import _stream
 from ...tensor import Tensor
 from ._utils import _is_int
 
@@ -234,7 +235,7 @@ def random_split(dataset, lengths, generator=None):
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!"
                          f" (lengths {lengths} sum to {sum(lengths)}, dataset has {n})")
-    perm = _gen(generator).permutation(n).tolist()
+    perm = TS.randperm(_stream(generator), n).tolist()  # torch: randperm(n, generator)
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, perm[start:start + int(length)]))

@@ -5,7 +5,8 @@ import numpy as np
 from ... import _dtype
 from ..._api import array
 from ...creation import as_tensor
-from ...random import _gen
+from ... import _torch_stream as TS
+from ...random import _stream
 from ._utils import _is_int
 
 __all__ = ["BatchSampler", "RandomSampler", "Sampler", "SequentialSampler",
@@ -55,8 +56,10 @@ class SequentialSampler(_OrderSampler):
 class RandomSampler(_OrderSampler):
     """A new random permutation each epoch (or ``num_samples`` draws with replacement).
 
-    Without a ``generator`` each epoch seeds a private stream from one draw of the default
-    generator, so ``tinytorch.manual_seed`` makes the order reproducible.
+    Drawn as torch draws it, so a seed gives torch's order: without a ``generator`` each
+    epoch seeds a private generator from one int64 draw of the default generator
+    (``empty((), dtype=int64).random_()``); then ``randperm(n)`` per whole pass over the data
+    and one more for the remainder (with replacement: ``randint(0, n)`` draws).
     """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
@@ -79,17 +82,17 @@ class RandomSampler(_OrderSampler):
     def _order(self):
         n = len(self.data_source)
         if self.generator is None:
-            rng = np.random.default_rng(int(_gen(None).integers(0, 2 ** 63)))
+            g = TS.TorchStream(TS.int64_seed(_stream(None)))
         else:
-            rng = _gen(self.generator)
+            g = _stream(self.generator)
         ns = self.num_samples
         if n == 0:
             raise ValueError(f"RandomSampler: cannot draw {ns} samples from an empty dataset")
-        if self.replacement:
-            return rng.integers(0, n, ns)
+        if self.replacement:  # torch's randint calls in chunks of 32 draw the same words
+            return TS.randint(g, 0, n, ns)
         # whole permutations first, then a prefix of one more
-        parts = [rng.permutation(n) for _ in range(ns // n)]
-        parts.append(rng.permutation(n)[:ns % n])
+        parts = [TS.randperm(g, n) for _ in range(ns // n)]
+        parts.append(TS.randperm(g, n)[:ns % n])
         return np.concatenate(parts)
 
     def __len__(self):
@@ -104,7 +107,7 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        for i in _gen(self.generator).permutation(len(self.indices)).tolist():
+        for i in TS.randperm(_stream(self.generator), len(self.indices)).tolist():
             yield self.indices[i]
 
     def __len__(self):
@@ -139,8 +142,8 @@ class WeightedRandomSampler(Sampler):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                                f"replacement (n_sample={self.num_samples}, "
                                f"{np.count_nonzero(w)} non-zero weights)")
-        idx = _gen(self.generator).choice(w.size, self.num_samples, replace=self.replacement,
-                                          p=w / w.sum())
+        # torch: multinomial(weights (float64), num_samples, replacement)
+        idx = TS.multinomial(_stream(self.generator), w, self.num_samples, self.replacement)
         yield from idx.tolist()
 
     def __len__(self):
