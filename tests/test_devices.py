@@ -485,3 +485,19 @@ def test_module_to_as_torch():
             row.append(_outcome(call)[0])
         results.append([str(v).replace("tinytorch", "torch") for v in row])
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: tinytorch.nn.Linear(2, 3, device=d),
+    lambda d: tinytorch.nn.Conv2d(1, 2, 3, device=d),
+    lambda d: tinytorch.nn.LayerNorm(3, device=d),
+    lambda d: tinytorch.nn.BatchNorm1d(3, device=d),
+    lambda d: tinytorch.nn.Embedding(3, 2, device=d),
+    lambda d: tinytorch.nn.MultiheadAttention(4, 2, device=d),
+    lambda d: tinytorch.tril_indices(3, 3, device=d),
+    lambda d: tinytorch.triu_indices(3, 3, device=d),
+])
+def test_layers_and_index_makers_take_cpu_and_refuse_cuda(make):
+    make("cpu")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        make("cuda")

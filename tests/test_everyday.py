@@ -435,3 +435,17 @@ def test_data_parallel_matches_torch(torch):
                        odp(tinytorch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
     assert type(_outcome(lambda: torch.nn.parallel.DistributedDataParallel(tm))[1]) is \
         type(_outcome(lambda: nn.parallel.DistributedDataParallel(ours))[1])
+
+
+def test_size_arithmetic_and_slices_stay_sizes():
+    s = tinytorch.Size([2, 3])
+    for got in (s + (4,), (4,) + s, s[1:], s * 2, 2 * s):
+        assert type(got) is tinytorch.Size
+    assert s[1:] == (3,) and s + (4,) == (2, 3, 4) and s[0] == 2 and type(s[0]) is int
+
+
+@pytest.mark.parametrize("name, arg", [("is_floating_point", 1), ("numel", [1])])
+def test_tensor_functions_refuse_non_tensors(name, arg):
+    with pytest.raises(TypeError, match=f"{name}\\(\\): argument 'input' \\(position 1\\) must "
+                                        "be Tensor"):
+        getattr(tinytorch, name)(arg)

@@ -54,8 +54,15 @@ for _name in ("div neg exp log log1p sqrt rsqrt abs sign sin cos tanh sigmoid "
 del _name
 
 
+def _tensor_input(t, op):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t).__name__}")
+    return t
+
+
 def is_floating_point(t):
-    return t.is_floating_point()
+    return _tensor_input(t, "is_floating_point").is_floating_point()
 
 
 def broadcast_shapes(*shapes):
@@ -64,7 +71,7 @@ def broadcast_shapes(*shapes):
 
 
 def numel(t):
-    return t.numel()
+    return _tensor_input(t, "numel").numel()
 
 
 # nn, optim, utils and save/load load on first use (PEP 562), so `import tinytorch` stays

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from . import _dtype
+from ._device import check_device
 from ._checks import (TORCH_TYPE, check_view, dim_arg, infer_shape, is_int, not_implemented,
                       shape_args, tensor_list)
 from ._inplace import inplace, view_of
@@ -84,12 +85,14 @@ def _tri_indices(row, col, offset, dtype, np_fn, op):
 
 def tril_indices(row, col, offset=0, *, dtype=_dtype.int64, device=None, layout=None):
     """The (2, N) coordinates of the lower triangle of a row x col matrix."""
+    check_device(device, "tril_indices")
     return _tri_indices(_int(row), _int(col), _int(offset), dtype, np.tril_indices,
                         "tril_indices")
 
 
 def triu_indices(row, col, offset=0, *, dtype=_dtype.int64, device=None, layout=None):
     """The (2, N) coordinates of the upper triangle of a row x col matrix."""
+    check_device(device, "triu_indices")
     return _tri_indices(_int(row), _int(col), _int(offset), dtype, np.triu_indices,
                         "triu_indices")
 

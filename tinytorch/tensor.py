@@ -48,6 +48,22 @@ class Size(tuple):
     def __repr__(self):
         return f"tinytorch.Size({list(self)})"
 
+    # as torch's: slicing, concatenating and repeating a Size give a Size
+    def __getitem__(self, i):
+        out = tuple.__getitem__(self, i)
+        return Size(out) if i.__class__ is slice else out
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
     def numel(self):
         n = 1
         for s in self:

@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 
+from .._device import check_device
 from .. import _dtype
 from .._api import array, wrap
 from .._ops import cat
@@ -90,6 +91,7 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
                  add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
                  dtype=None):
+        check_device(device, "MultiheadAttention", default=False)  # the CPU only
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
                              f"embed_dim={embed_dim} and num_heads={num_heads} instead")

@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from .._device import check_device
 from .. import _dtype
 from ..functions import conv as P
 from .._api import array, wrap
@@ -206,6 +207,7 @@ class Conv2d(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
                  dtype=None):
+        check_device(device, "Conv2d", default=False)  # the CPU only
         super().__init__()
         if not _is_int(groups) or groups <= 0:
             raise ValueError("groups must be a positive integer")

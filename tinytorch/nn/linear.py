@@ -1,4 +1,5 @@
 """Linear and Identity layers."""
+from .._device import check_device
 from .. import _dtype
 from ..creation import empty
 from . import functional as F
@@ -29,6 +30,7 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        check_device(device, "Linear", default=False)  # the CPU only
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features

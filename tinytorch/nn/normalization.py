@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+from .._device import check_device
 from .. import _dtype
 from ..functions import conv as P
 from ..functions.reduce import widened
@@ -174,6 +175,7 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, device=None, dtype=None, *, bias=True):
+        check_device(device, "_BatchNorm", default=False)  # the CPU only
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -280,6 +282,7 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
                  device=None, dtype=None):
+        check_device(device, "LayerNorm", default=False)  # the CPU only
         super().__init__()
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)

@@ -11,6 +11,7 @@ tinytorch.Size([1, 3, 3])
 """
 import numpy as np
 
+from .._device import check_device
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
 from ..functions import conv as P
@@ -102,6 +103,7 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None):
+        check_device(device, "Embedding", default=False)  # the CPU only
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
