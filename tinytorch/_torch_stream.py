@@ -293,14 +293,19 @@ def _fma64(a, b, c):
     return th + _add_odd(tl, e)
 
 
+_HALFWAY32 = np.uint64(1 << 28)  # the 29 bits float64 has beyond float32: a halfway point
+_LOW29 = np.uint64((1 << 29) - 1)
+
+
 def _fma32(a, b, c):
     """float32 ``a * b + c`` with one rounding.  The float64 product is exact and the float64
     sum then rounds to float32 correctly unless it landed exactly on a float32 halfway point
     (or is tiny); those few are redone with the sum rounded to odd, which is always exact."""
-    p = np.multiply(np.asarray(a, np.float32), np.float32(b), dtype=np.float64)
-    c = np.asarray(c, np.float32)
-    s = np.add(p, c, dtype=np.float64)
-    redo = (s.view(np.uint64) << np.uint64(35)) == np.uint64(1 << 63)
+    p = np.multiply(a, b if b.__class__ is np.float32 else np.float32(b), dtype=np.float64)
+    if c.__class__ is not np.float32 and not (c.__class__ is np.ndarray and c.dtype == _F):
+        c = np.asarray(c, np.float32)
+    s = np.add(p, c)
+    redo = (s.view(np.uint64) & _LOW29) == _HALFWAY32
     redo |= np.abs(s) < 2.0 ** -125
     if redo.any():
         c = np.broadcast_to(c, p.shape).astype(np.float64)
