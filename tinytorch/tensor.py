@@ -13,7 +13,7 @@ import builtins
 import numpy as np
 
 from . import _dtype, _index, _numpy_protocol, _ops
-from ._checks import (TORCH_TYPE, aliases, check_array_read, check_bool, check_float_kernel,
+from ._checks import (aliases, check_array_read, check_bool, check_float_kernel,
                       check_grad_assignment, check_index, check_invert, check_item,
                       check_mean_dtype, check_mT, check_neg,
                       check_not_bool_sub, check_numpy, check_repeat, check_requires_grad,
@@ -232,11 +232,6 @@ class Tensor(TensorBase):
 
     def is_contiguous(self):
         return self._data.flags.c_contiguous
-
-    def type(self, dtype=None):
-        if dtype is None:
-            return f"tinytorch.{TORCH_TYPE.get(self._data.dtype.name, '')}Tensor"
-        return self.to(dtype)
 
     def type_as(self, other):
         return self.to(other.dtype)

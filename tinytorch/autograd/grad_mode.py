@@ -24,13 +24,12 @@ class _State(threading.local):
     which keeps SWITCHED up to date (``tracer`` is always read directly)."""
 
     def __init__(self):
-        self.enabled = True
-        self.inference = False  # inside inference_mode()
-        self.anomaly = False
-        self.tracer = None
-        self.graph_backward = 0  # > 0 while a create_graph backward runs
+        for name, value in _DEFAULTS.items():
+            setattr(self, name, value)
 
 
+# each switch's default: recording on, not inside inference_mode(), anomaly mode off, no
+# tracer, no create_graph backward running (graph_backward counts them)
 _DEFAULTS = {"enabled": True, "inference": False, "anomaly": False, "tracer": None,
              "graph_backward": 0}
 
